@@ -1,0 +1,176 @@
+"""Shared fixtures: the app on a fresh database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), course repositories under tmp_path, a test client that sends CSRF tokens as a browser
+would, and small factories for users and networks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from workspace import create_app
+from workspace.extensions import db
+from workspace.models import Membership, Network, Role, User
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_PASSWORD = "correct horse battery"
+# Tests hash with a cheap pbkdf2 so hundreds of logins stay fast; production uses scrypt.
+FAST_HASH = "pbkdf2:sha256:1000"
+_prepared_schemas: set[str] = set()
+
+
+def _postgres_url() -> str:
+    """Return a URL whose connections use this test worker's own schema, made fresh once."""
+    assert TEST_DATABASE_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"test_{worker}"
+    url = make_url(TEST_DATABASE_URL)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if schema not in _prepared_schemas:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        _prepared_schemas.add(schema)
+    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def _reset_database(app: Flask) -> None:
+    """Give the test empty tables: create them (SQLite file per test) or truncate (PostgreSQL)."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.create_all()
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            db.create_all()
+
+
+class BrowserLikeClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every unsafe request, like a form would.
+
+    Pass `csrf=False` to send none (to check that the request is refused).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        send_token = kwargs.pop("csrf", True)
+        method = (kwargs.get("method") or "GET").upper()
+        if send_token and method not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """Return a signed CSRF token for this client's session, creating the session if needed."""
+        with self.session_transaction() as session:
+            raw = session.get("csrf_token")
+            if raw is None:
+                raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 (same as Flask-WTF)
+                session["csrf_token"] = raw
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+    def login_as(self, user: User) -> None:
+        """Sign this client in as `user` without going through the login form."""
+        with self.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    """Return the test configuration; tests may change it before asking for `app`."""
+    uri = _postgres_url() if TEST_DATABASE_URL else f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "REPOS_ROOT": str(tmp_path / "repos"),
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "NOREPLY_DOMAIN": "example.test",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """Return an app on empty tables and an empty repos folder."""
+    application = create_app(app_config)
+    application.test_client_class = BrowserLikeClient
+    _reset_database(application)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> BrowserLikeClient:
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    """Return a factory: make_user("ana", display_name=..., site_admin=False) -> User."""
+
+    def factory(username: str, **fields: Any) -> User:
+        user = User(
+            username=username.lower(),
+            email=fields.pop("email", f"{username.lower()}@school.example"),
+            display_name=fields.pop("display_name", username.capitalize()),
+            affiliation=fields.pop("affiliation", "Lincoln High School"),
+            is_site_admin=fields.pop("site_admin", False),
+            **fields,
+        )
+        user.set_password(TEST_PASSWORD, method=FAST_HASH)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_network(app: Flask) -> Any:
+    """Return a factory: make_network("chem", leader, members={user: "member"}, public=False)."""
+
+    def factory(
+        slug: str,
+        leader: User,
+        members: dict[User, str] | None = None,
+        public: bool = False,
+        parent: Network | None = None,
+    ) -> Network:
+        network = Network(
+            slug=slug,
+            name=slug.replace("-", " ").title(),
+            purpose=f"Improve {slug} lessons together through lesson study.",
+            visibility="public" if public else "private",
+            parent=parent,
+        )
+        db.session.add(network)
+        db.session.add(Membership(network=network, user=leader, role=Role.LEADER.value))
+        for user, role in (members or {}).items():
+            db.session.add(Membership(network=network, user=user, role=role))
+        db.session.commit()
+        return network
+
+    return factory

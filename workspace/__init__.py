@@ -1,0 +1,47 @@
+"""The curriculum and lesson-study workspace: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Return the app, configured from defaults, instance config.py, WORKSPACE_* env, tests."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("WORKSPACE")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    config.finalize(app)
+
+    from . import models  # noqa: F401  (registers the tables with the metadata)
+    from .extensions import csrf, db, login_manager, migrate
+    from .git import RepoStore
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    Path(app.config["REPOS_ROOT"]).mkdir(parents=True, exist_ok=True)
+    app.extensions["repo_store"] = RepoStore(Path(app.config["REPOS_ROOT"]))
+
+    from . import web
+    from .blueprints import register_blueprints
+    from .cli import register_commands
+
+    web.init_app(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,148 @@
+"""The permission function: web views, the JSON API and git pushes all ask it.
+
+`permissions()` answers what a user may do in a network or one of its courses, as a flag set.
+`require_network()` / `require_course()` load the object for a view and refuse with 404 when the
+user may not even see it (so private networks do not leak their existence) or 403 when they may
+see it but not do the thing asked.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import Course, CourseRedirect, Membership, Network, Role, TokenScope, User
+
+
+class Access(enum.IntFlag):
+    """What a user may do; stronger roles hold every flag of the weaker ones."""
+
+    NONE = 0
+    READ = enum.auto()  # see the network, its courses and public threads
+    COMMENT = enum.auto()  # review threads, observations when invited
+    WRITE = enum.auto()  # edit lessons, run cycles, link resources, create courses
+    MANAGE = enum.auto()  # members, settings, approve partner resources
+
+    @classmethod
+    def everything(cls) -> Access:
+        return cls.READ | cls.COMMENT | cls.WRITE | cls.MANAGE
+
+
+ROLE_ACCESS: dict[str, Access] = {
+    Role.READER.value: Access.READ | Access.COMMENT,
+    Role.PARTNER.value: Access.READ | Access.COMMENT,
+    Role.MEMBER.value: Access.READ | Access.COMMENT | Access.WRITE,
+    Role.LEADER.value: Access.everything(),
+}
+
+
+def membership_of(session: Session, user: User | None, network: Network) -> Membership | None:
+    """Return the user's membership in this network, or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return session.scalar(
+        db.select(Membership).filter_by(network_id=network.id, user_id=user.id)
+    )
+
+
+def _leads_an_ancestor(session: Session, user: User, network: Network) -> bool:
+    """Return True if the user leads a parent (or grandparent...) of this network."""
+    seen: set[int] = set()
+    parent = network.parent
+    while parent is not None and parent.id not in seen:
+        seen.add(parent.id)
+        found = membership_of(session, user, parent)
+        if found is not None and found.role == Role.LEADER.value:
+            return True
+        parent = parent.parent
+    return False
+
+
+def permissions(
+    user: User | None,
+    network: Network,
+    course: Course | None = None,
+    *,
+    token_scope: str | None = None,
+    session: Session | None = None,
+) -> Access:
+    """Return what `user` may do in `network` (or in `course`, which belongs to it).
+
+    Anonymous users may read public networks. A read-scoped personal access token caps the
+    result at READ. An archived course is read-only for everyone.
+    """
+    session = session or db.session
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    if authenticated and user.is_site_admin:
+        granted = Access.everything()
+    else:
+        granted = Access.NONE
+        member = membership_of(session, user, network) if authenticated else None
+        if member is not None:
+            granted = ROLE_ACCESS.get(member.role, Access.NONE)
+        elif authenticated and _leads_an_ancestor(session, user, network):
+            granted = Access.READ
+        if network.is_public:
+            granted |= Access.READ
+    if token_scope == TokenScope.READ.value:
+        granted &= Access.READ
+    if course is not None and course.is_archived:
+        granted &= ~Access.WRITE
+    return granted
+
+
+def _current_user() -> User | None:
+    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _refuse(granted: Access, need: Access) -> None:
+    if not granted & Access.READ:
+        abort(404)
+    if (granted & need) != need:
+        abort(403)
+
+
+def require_network(slug: str, need: Access = Access.READ) -> tuple[Network, Access]:
+    """Return the network and the current user's access, or abort with 404/403."""
+    network = db.session.scalar(db.select(Network).filter_by(slug=slug))
+    if network is None:
+        abort(404)
+    granted = permissions(_current_user(), network)
+    _refuse(granted, need)
+    return network, granted
+
+
+def find_course(network: Network, slug: str) -> tuple[Course | None, bool]:
+    """Return (course, redirected): the course by slug, or by an old slug after a rename."""
+    course = db.session.scalar(db.select(Course).filter_by(network_id=network.id, slug=slug))
+    if course is not None:
+        return course, False
+    redirect = db.session.scalar(
+        db.select(CourseRedirect).filter_by(network_id=network.id, old_slug=slug)
+    )
+    return (redirect.course, True) if redirect is not None else (None, False)
+
+
+def require_course(
+    net: str, slug: str, need: Access = Access.READ
+) -> tuple[Network, Course, Access]:
+    """Return the network, course and access for a course URL, or abort with 404/403.
+
+    A renamed course's old slug redirects to the same page under the new slug (views name
+    their URL arguments `net` and `course`), so old links and clone URLs keep working.
+    """
+    network, _ = require_network(net, Access.NONE)
+    course, redirected = find_course(network, slug)
+    if course is None:
+        abort(404)
+    granted = permissions(_current_user(), network, course)
+    _refuse(granted, need)
+    if redirected and request.endpoint:
+        args = {**(request.view_args or {}), "course": course.slug, **request.args.to_dict()}
+        code = 301 if request.method in ("GET", "HEAD") else 308
+        abort(redirect(url_for(request.endpoint, **args), code=code))
+    return network, course, granted

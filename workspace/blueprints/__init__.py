@@ -1,0 +1,17 @@
+"""Blueprints, one module per area of the product."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+# Registered in this order; githttp and api answer machines, the rest answer people.
+AREAS = ("main", "auth", "settings", "networks", "courses", "lessons", "history", "api", "githttp")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Import each area's module and register its `bp` blueprint."""
+    from importlib import import_module
+
+    for area in AREAS:
+        module = import_module(f"{__name__}.{area}")
+        app.register_blueprint(module.bp)

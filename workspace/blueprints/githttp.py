@@ -1,0 +1,7 @@
+"""The githttp area (views are added by the work on this area)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("githttp", __name__, url_prefix="/git")

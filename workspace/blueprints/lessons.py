@@ -1,0 +1,7 @@
+"""The lessons area (views are added by the work on this area)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("lessons", __name__)

@@ -1,0 +1,7 @@
+"""The settings area (views are added by the work on this area)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")

@@ -1,0 +1,123 @@
+"""Commands: `flask --app workspace <command>` or the `workspace` console script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from .extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the workspace commands to the app's CLI."""
+    app.cli.add_command(init_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(gc_command)
+
+
+def upgrade_database() -> None:
+    """Create or upgrade the database to the newest migration."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=str(Path(__file__).parent / "migrations"))
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database and make the repos folder."""
+    upgrade_database()
+    Path(current_app.config["REPOS_ROOT"]).mkdir(parents=True, exist_ok=True)
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"Course repositories in: {current_app.config['REPOS_ROOT']}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default=None, help="Display name (default: username).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--affiliation", default="")
+@click.option("--site-admin", is_flag=True, help="Give the user every permission on the site.")
+def create_user_command(
+    username: str,
+    email: str,
+    display_name: str | None,
+    password: str,
+    affiliation: str,
+    site_admin: bool,
+) -> None:
+    """Create an account."""
+    from .services.accounts import AccountError, create_account
+
+    try:
+        user = create_account(
+            db.session,
+            username=username,
+            email=email,
+            display_name=display_name or username,
+            password=password,
+            affiliation=affiliation,
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        )
+    except AccountError as error:
+        raise click.ClickException(error.message) from error
+    user.is_site_admin = site_admin
+    db.session.commit()
+    click.echo(f"Created {user.username}{' (site admin)' if site_admin else ''}.")
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--name", default="command line", show_default=True)
+@click.option("--days", type=int, default=90, show_default=True, help="0 for no expiry.")
+def create_token_command(username: str, scope: str, name: str, days: int) -> None:
+    """Create a personal access token and print it once."""
+    from .models import User
+    from .services.tokens import issue_token
+
+    user = db.session.scalar(db.select(User).filter_by(username=username.lower()))
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    raw, _token = issue_token(db.session, user, name=name, scope=scope, days=days or None)
+    db.session.commit()
+    click.echo(raw)
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create a demo network with a course, lessons and people; running it twice changes nothing."""
+    from .services.demo import seed_demo
+
+    for line in seed_demo(db.session, current_app.extensions["repo_store"], current_app.config):
+        click.echo(line)
+
+
+@click.command("gc")
+@click.option("--course", "course_id", type=int, default=None, help="Only this course id.")
+def gc_command(course_id: int | None) -> None:
+    """Repack course repositories so clones and history stay fast."""
+    from .models import Course
+
+    store = current_app.extensions["repo_store"]
+    query = db.select(Course.id).order_by(Course.id)
+    if course_id is not None:
+        query = query.filter(Course.id == course_id)
+    ids = list(db.session.scalars(query))
+    for cid in ids:
+        if store.exists(cid):
+            store.gc(cid)
+            click.echo(f"Packed course {cid}.")
+    click.echo(f"Housekeeping done for {len(ids)} course(s).")
+
+
+def main() -> None:
+    """Run the `workspace` console script: the Flask CLI bound to this app."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)()

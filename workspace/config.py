@@ -1,0 +1,55 @@
+"""Configuration defaults, overridden by instance/config.py, WORKSPACE_* variables, then tests."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    """Defaults for a single-machine install: SQLite in the instance folder, repos/ beside it."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in by finalize(): instance/workspace.sqlite3
+    REPOS_ROOT: str | None = None  # filled in by finalize(): <project>/repos
+    NOREPLY_DOMAIN = "workspace.invalid"
+    SITE_NAME = "Lesson Study Workspace"
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # git pushes stream; forms and uploads stay far below
+    MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"
+    LOGIN_THROTTLE_ACCOUNT = 5  # failures per account within the window
+    LOGIN_THROTTLE_ADDRESS = 20  # failures per address within the window
+    LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    INVITATION_DAYS = 14
+    GC_EVERY_COMMITS = 100
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: long edits must not fail
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+
+def finalize(app: Flask) -> None:
+    """Fill in the defaults that depend on where the app runs."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'workspace.sqlite3'}"
+    if not app.config.get("REPOS_ROOT"):
+        app.config["REPOS_ROOT"] = str(PROJECT_ROOT / "repos")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    """Return a secret kept in the instance folder, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,24 @@
+"""SQLAlchemy models, one module per area; imported here so metadata is complete."""
+
+from .accounts import AccessToken, LoginAttempt, RoleKind, TokenScope, User, hash_token
+from .courses import Activity, Course, CourseRedirect
+from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
+
+__all__ = [
+    "AccessToken",
+    "Activity",
+    "Course",
+    "CourseRedirect",
+    "Invitation",
+    "JoinRequest",
+    "LoginAttempt",
+    "Membership",
+    "Network",
+    "NetworkKind",
+    "Role",
+    "RoleKind",
+    "TokenScope",
+    "User",
+    "Visibility",
+    "hash_token",
+]

@@ -1,0 +1,130 @@
+"""Cross-cutting web concerns: login loading, error pages, security headers, template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db, login_manager
+from .models import Membership, Network, User
+
+ERROR_TEXT = {
+    400: ("Bad request", "The request could not be understood. Nothing was changed."),
+    401: ("Sign-in needed", "Please sign in to continue."),
+    403: ("Not allowed", "Your role in this network does not allow this."),
+    404: ("Not found", "There is nothing here, or you do not have access to it."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is larger than this site accepts. Nothing was saved."),
+    429: ("Slow down", "Too many attempts. Please wait a few minutes and try again."),
+    500: ("Something went wrong", "The error was logged and nothing half-done was saved."),
+}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Return True if `target` is a path on this site (for ?next= redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def wants_json() -> bool:
+    """Return True for requests answered in JSON: the API and git endpoints."""
+    return request.path.startswith(("/api/", "/git/"))
+
+
+def init_app(app: Flask) -> None:
+    """Wire login loading, error handlers, headers and template globals into the app."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[Any, int]:
+        message = "This form expired or was sent from elsewhere. Please reload and try again."
+        return _error_response(400, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code is not None and 300 <= error.code < 400:
+            return error.get_response()
+        return _error_response(error.code or 500, None, error)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[Any, int]:
+        db.session.rollback()
+        current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _error_response(500, None)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.after_request
+    def secure_cookies_over_https(response: Response) -> Response:
+        # Served over HTTPS (directly or behind a proxy that says so), every cookie is Secure.
+        if request.is_secure:
+            cookies = response.headers.getlist("Set-Cookie")
+            response.headers.remove("Set-Cookie")
+            for cookie in cookies:
+                secure = "; secure" in cookie.lower()
+                response.headers.add("Set-Cookie", cookie if secure else cookie + "; Secure")
+        return response
+
+    @app.context_processor
+    def template_globals() -> dict[str, Any]:
+        from .access import Access
+
+        return {"Access": Access, "header_networks": _header_networks}
+
+
+def _header_networks() -> list[Network]:
+    """Return the signed-in user's networks for the header menu."""
+    if not current_user.is_authenticated:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(Network)
+            .join(Membership)
+            .filter(Membership.user_id == current_user.id)
+            .order_by(Network.name)
+            .limit(20)
+        )
+    )
+
+
+def _error_response(
+    code: int, message: str | None, error: HTTPException | None = None
+) -> tuple[Any, int]:
+    title, default_text = ERROR_TEXT.get(code, ("Error", "Something went wrong."))
+    # A view may abort with a specific, user-facing description; show it instead of the default.
+    detail = error.description if error is not None and _custom(error) else None
+    text = message or detail or default_text
+    if wants_json():
+        return jsonify({"status": "error", "error": title, "message": text}), code
+    return render_template("errors/error.html", code=code, title=title, message=text), code
+
+
+def _custom(error: HTTPException) -> bool:
+    return type(error).description != error.description

@@ -28,14 +28,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .extensions import csrf, db, login_manager, migrate
-    from .git import RepoStore
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     Path(app.config["REPOS_ROOT"]).mkdir(parents=True, exist_ok=True)
-    app.extensions["repo_store"] = RepoStore(Path(app.config["REPOS_ROOT"]))
 
     from . import web
     from .blueprints import register_blueprints

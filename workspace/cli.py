@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from .extensions import db
+from .storage import repo_store
 
 
 def register_commands(app: Flask) -> None:
@@ -94,7 +95,7 @@ def seed_demo_command() -> None:
     """Create a demo network with a course, lessons and people; running it twice changes nothing."""
     from .services.demo import seed_demo
 
-    for line in seed_demo(db.session, current_app.extensions["repo_store"], current_app.config):
+    for line in seed_demo(db.session, repo_store(), current_app.config):
         click.echo(line)
 
 
@@ -104,7 +105,7 @@ def gc_command(course_id: int | None) -> None:
     """Repack course repositories so clones and history stay fast."""
     from .models import Course
 
-    store = current_app.extensions["repo_store"]
+    store = repo_store()
     query = db.select(Course.id).order_by(Course.id)
     if course_id is not None:
         query = query.filter(Course.id == course_id)

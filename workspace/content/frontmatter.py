@@ -109,7 +109,7 @@ def _ordered(front_matter: dict[str, Any]) -> dict[str, Any]:
 
 
 def compose_lesson(front_matter: dict[str, Any], body: str) -> str:
-    """Return the text of a new lesson file: clean front matter in the usual key order, then body."""
+    """Return a new lesson file: clean front matter in the usual key order, then the body."""
     yaml_text = dump_yaml(_ordered(front_matter)) if front_matter else ""
     if body and not body.endswith("\n"):
         body += "\n"
@@ -136,12 +136,17 @@ def _value_end(node: Node) -> int:
     return node.end_mark.index
 
 
-def _key_spans(yaml_text: str) -> dict[str, tuple[int, int, int]]:
-    """Return, per top-level key, (start of its first line, end of its value, end of its lines)."""
+def _key_spans(yaml_text: str) -> dict[str, tuple[int, int, int]] | None:
+    """Return, per top-level key, (start of its first line, end of its value, end of its lines).
+
+    None means the block is not a plain block mapping (say `{title: x}`) and must be rewritten.
+    """
     root = compose_yaml(yaml_text)
+    if root is None:
+        return {}
+    if not isinstance(root, MappingNode) or root.flow_style:
+        return None
     spans: dict[str, tuple[int, int, int]] = {}
-    if not isinstance(root, MappingNode):
-        return spans
     for key_node, value_node in root.value:
         start = yaml_text.rfind("\n", 0, key_node.start_mark.index) + 1
         value_end = max(_value_end(value_node), key_node.end_mark.index)
@@ -157,8 +162,8 @@ def _key_spans(yaml_text: str) -> dict[str, tuple[int, int, int]]:
     return spans
 
 
-def _snippet(key: str, value: Any, indent_sequences: bool) -> str:
-    return dump_yaml({key: value}, indent_sequences=indent_sequences)
+def _snippet(key: str, value: Any, indent_sequences: bool, newline: str) -> str:
+    return dump_yaml({key: value}, indent_sequences=indent_sequences).replace("\n", newline)
 
 
 def _trailing_comment(yaml_text: str, value_end: int, line_end: int) -> str:
@@ -172,7 +177,8 @@ def _replace_key(yaml_text: str, span: tuple[int, int, int], snippet: str) -> st
     comment = _trailing_comment(yaml_text, value_end, line_end)
     if comment and old_lines == 0 and snippet.count("\n") == 1:
         # A one-line value keeps the note written after it (`duration: 50  # two periods`).
-        snippet = snippet[:-1] + comment + "\n"
+        newline = "\r\n" if snippet.endswith("\r\n") else "\n"
+        snippet = snippet.removesuffix(newline) + comment + newline
     return yaml_text[:start] + snippet + yaml_text[line_end:]
 
 
@@ -184,7 +190,7 @@ def update_front_matter(text: str, changes: dict[str, object | None]) -> str:
     """
     doc = parse_lesson(text)
     current = doc.front_matter
-    wanted = {
+    wanted: dict[str, Any] = {
         key: value
         for key, value in changes.items()
         if (value is None and key in current)
@@ -192,28 +198,41 @@ def update_front_matter(text: str, changes: dict[str, object | None]) -> str:
     }
     if not wanted:
         return text
-    newline = "\r\n" if (doc.opening or text).find("\r\n") != -1 else "\n"
     if not doc.has_front_matter:
+        newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
         added = {key: value for key, value in wanted.items() if value is not None}
         yaml_text = dump_yaml(_ordered(added)).replace("\n", newline)
         return f"---{newline}{yaml_text}---{newline}{text}"
 
-    yaml_text = doc.front_matter_text.replace("\r\n", "\n")
+    newline = "\r\n" if doc.opening.endswith("\r\n") else "\n"
+    merged = {k: v for k, v in (current | wanted).items() if v is not None}
+    spliced = _splice(doc.front_matter_text, wanted, newline)
+    if spliced is not None:
+        result = doc.opening + spliced + doc.closing + doc.body
+        expected = load_yaml(dump_yaml(merged), what="", error=FrontMatterError)
+        if _same(parse_lesson(result).front_matter, expected):
+            return result
+    # Rare layouts (a `{...}` block, anchors shared between keys) are rewritten whole instead.
+    return doc.opening + dump_yaml(merged).replace("\n", newline) + doc.closing + doc.body
+
+
+def _splice(yaml_text: str, wanted: dict[str, Any], newline: str) -> str | None:
+    """Return the YAML block with the lines of `wanted` keys replaced, or None if it cannot."""
+    spans = _key_spans(yaml_text)
+    if spans is None:
+        return None
     item = _SEQUENCE_ITEM.search(yaml_text)
     indent_sequences = item is None or len(item.group(1)) > 0
-    spans = _key_spans(yaml_text)
     # Replace from the bottom up so earlier positions stay valid.
-    for key in sorted(
-        (k for k in wanted if k in spans), key=lambda k: spans[k][0], reverse=True
-    ):
+    for key in sorted((k for k in wanted if k in spans), key=lambda k: spans[k][0], reverse=True):
+        start, _value_end, line_end = spans[key]
+        line_newline = "\r\n" if yaml_text[:line_end].endswith("\r\n") else newline
         value = wanted[key]
-        snippet = "" if value is None else _snippet(key, value, indent_sequences)
+        snippet = "" if value is None else _snippet(key, value, indent_sequences, line_newline)
         yaml_text = _replace_key(yaml_text, spans[key], snippet)
     for key, value in wanted.items():
         if key not in spans and value is not None:
             if yaml_text and not yaml_text.endswith("\n"):
-                yaml_text += "\n"
-            yaml_text += _snippet(key, value, indent_sequences)
-    if newline == "\r\n":
-        yaml_text = yaml_text.replace("\n", "\r\n")
-    return doc.opening + yaml_text + doc.closing + doc.body
+                yaml_text += newline
+            yaml_text += _snippet(key, value, indent_sequences, newline)
+    return yaml_text

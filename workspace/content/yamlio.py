@@ -32,7 +32,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE:
                 if key_node.value in seen:
                     raise ConstructorError(
-                        None, None, f"the key \u201c{key_node.value}\u201d appears twice",
+                        None,
+                        None,
+                        f"the key \u201c{key_node.value}\u201d appears twice",
                         key_node.start_mark,
                     )
                 seen.add(key_node.value)

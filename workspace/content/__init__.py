@@ -1,0 +1,1 @@
+"""The lesson content format: front matter, course.yaml, standards codes, Markdown rendering."""

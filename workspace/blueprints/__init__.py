@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask
 
 # Registered in this order; githttp and api answer machines, the rest answer people.
-AREAS = ("main", "auth", "settings", "networks", "courses", "lessons", "history", "api", "githttp")
+AREAS = (
+    "main",
+    "auth",
+    "settings",
+    "networks",
+    "courses",
+    "lessons",
+    "editor",
+    "history",
+    "api",
+    "githttp",
+)
 
 
 def register_blueprints(app: Flask) -> None:

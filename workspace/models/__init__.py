@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area; imported here so metadata is complete."""
 
 from .accounts import AccessToken, LoginAttempt, RoleKind, TokenScope, User, hash_token
+from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 
@@ -11,10 +12,12 @@ __all__ = [
     "CourseRedirect",
     "Invitation",
     "JoinRequest",
+    "LessonSummary",
     "LoginAttempt",
     "Membership",
     "Network",
     "NetworkKind",
+    "RenderedBlob",
     "Role",
     "RoleKind",
     "TokenScope",

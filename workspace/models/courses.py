@@ -17,7 +17,9 @@ class Course(db.Model):
     """A network's shared course; its content lives in the repository REPOS_ROOT/<id>.git."""
 
     __tablename__ = "courses"
-    __table_args__ = (UniqueConstraint("network_id", "slug"),)
+    # Repositories are named by course id, so an id must never be reused after a delete
+    # (SQLite would otherwise hand the highest deleted id to the next course).
+    __table_args__ = (UniqueConstraint("network_id", "slug"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))

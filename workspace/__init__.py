@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Return the app, configured from defaults, instance config.py, WORKSPACE_* env, tests."""
     app = Flask(
         __name__,
+        # Production installs may keep the instance folder (database, secret key) elsewhere.
+        instance_path=os.environ.get("WORKSPACE_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
@@ -28,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .extensions import csrf, db, login_manager, migrate
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)

@@ -44,9 +44,7 @@ def membership_of(session: Session, user: User | None, network: Network) -> Memb
     """Return the user's membership in this network, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return session.scalar(
-        db.select(Membership).filter_by(network_id=network.id, user_id=user.id)
-    )
+    return session.scalar(db.select(Membership).filter_by(network_id=network.id, user_id=user.id))
 
 
 def _leads_an_ancestor(session: Session, user: User, network: Network) -> bool:

@@ -13,14 +13,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Defaults:
     """Defaults for a single-machine install: SQLite in the instance folder, repos/ beside it."""
 
-    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in by finalize(): instance/workspace.sqlite3
-    REPOS_ROOT: str | None = None  # filled in by finalize(): <project>/repos
+    # Filled in by finalize(): instance/workspace.sqlite3 and <project>/repos.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    REPOS_ROOT: str | None = None
     NOREPLY_DOMAIN = "workspace.invalid"
     SITE_NAME = "Lesson Study Workspace"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # git pushes stream; forms and uploads stay far below
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     PASSWORD_MIN_LENGTH = 10
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
     LOGIN_THROTTLE_ACCOUNT = 5  # failures per account within the window
     LOGIN_THROTTLE_ADDRESS = 20  # failures per address within the window
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60

@@ -47,6 +47,7 @@ def wants_json() -> bool:
 
 def init_app(app: Flask) -> None:
     """Wire login loading, error handlers, headers and template globals into the app."""
+    app.wsgi_app = SecureCookies(app.wsgi_app)  # type: ignore[method-assign]
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -81,22 +82,36 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    @app.after_request
-    def secure_cookies_over_https(response: Response) -> Response:
-        # Served over HTTPS (directly or behind a proxy that says so), every cookie is Secure.
-        if request.is_secure:
-            cookies = response.headers.getlist("Set-Cookie")
-            response.headers.remove("Set-Cookie")
-            for cookie in cookies:
-                secure = "; secure" in cookie.lower()
-                response.headers.add("Set-Cookie", cookie if secure else cookie + "; Secure")
-        return response
-
     @app.context_processor
     def template_globals() -> dict[str, Any]:
         from .access import Access
 
         return {"Access": Access, "header_networks": _header_networks}
+
+
+class SecureCookies:
+    """WSGI middleware: over HTTPS every cookie is marked Secure (the session, remember-me...).
+
+    Behind a TLS-terminating proxy, wrap the app in werkzeug's ProxyFix so the scheme is known.
+    """
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status: str, headers: list, exc_info: Any = None) -> Any:
+            marked = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, marked, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
 
 
 def _header_networks() -> list[Network]:

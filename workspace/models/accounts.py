@@ -97,7 +97,8 @@ class AccessToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so people can tell tokens apart
+    # The first characters, shown in lists so people can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
     scope: Mapped[str] = mapped_column(String(10), default=TokenScope.READ.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -63,6 +63,11 @@ class BrowserLikeClient(FlaskClient):
     """A test client that sends a valid CSRF token with every unsafe request, like a form would.
 
     Pass `csrf=False` to send none (to check that the request is refused).
+
+    Each request runs in its own app context, as in production: otherwise Flask reuses the
+    test's context, and `g` (the signed-in user, the CSRF token) and the database session leak
+    from one request, or one client, to the next. The test's own session is committed before
+    (so the request sees the test's data) and after (so the test sees what the request wrote).
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
@@ -72,7 +77,11 @@ class BrowserLikeClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
 
     def csrf_token(self) -> str:
         """Return a signed CSRF token for this client's session, creating the session if needed."""

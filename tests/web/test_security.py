@@ -28,7 +28,12 @@ def unsafe_routes(app: Flask) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(EXEMPT_PREFIXES) or rule.endpoint == "static":
             continue
-        values = {arg: samples.get(arg, "x") for arg in rule.arguments}
+        values = {
+            arg: 1
+            if type(rule._converters[arg]).__name__ == "IntegerConverter"
+            else samples.get(arg, "x")
+            for arg in rule.arguments
+        }
         url = rule.build(values, append_unknown=False)[1]  # type: ignore[index]
         found.extend((method, url) for method in sorted((rule.methods or set()) & UNSAFE))
     return found

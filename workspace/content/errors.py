@@ -36,6 +36,12 @@ class InvalidStandard(ContentError):
 class CourseFileError(ContentError):
     """course.yaml (or the data meant for it) cannot be read or is not well formed."""
 
+    def __init__(
+        self, message: str, *, line: int | None = None, problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(message, line=line)
+        self.problems = problems or []
+
 
 class CourseEditError(ContentError):
     """A requested change to course.yaml does not fit the course as it is."""

@@ -10,33 +10,15 @@ outline; the caller moves the file in the same commit.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
-from ruamel.yaml.tokens import CommentToken
 
 from .errors import CourseEditError
 from .outline import COURSE_FIELDS, parse_course
 from .paths import COURSE_FILE, validate_slug
-from .yamlio import resolves_to_text
-
-_FIRST_ITEM = re.compile(r"^( *)- ", re.MULTILINE)
-
-
-def _yaml_for(text: str) -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    item = _FIRST_ITEM.search(text)
-    dash = len(item.group(1)) if item else 2
-    yaml.indent(mapping=2, sequence=dash + 2, offset=dash)
-    yaml.explicit_start = text.lstrip("\ufeff").startswith("---")
-    return yaml
+from .roundtrip import insert_key, pop_key, reorder, round_trip_yaml, scalar
 
 
 def _edit(text: str, change: Callable[[CommentedMap], None]) -> str:
@@ -44,7 +26,7 @@ def _edit(text: str, change: Callable[[CommentedMap], None]) -> str:
     parse_course(text)  # refuse to edit a file that is already broken, with its message
     crlf = "\r\n" in text
     source = text.replace("\r\n", "\n")
-    yaml = _yaml_for(source)
+    yaml = round_trip_yaml(source)
     data = yaml.load(source)
     change(data)
     out = io.StringIO()
@@ -52,52 +34,6 @@ def _edit(text: str, change: Callable[[CommentedMap], None]) -> str:
     result = out.getvalue()
     parse_course(result)
     return result.replace("\n", "\r\n") if crlf else result
-
-
-def _scalar(value: Any) -> Any:
-    """Return `value` quoted when YAML would otherwise read it as something else ("yes", "12")."""
-    if isinstance(value, str) and "\n" in value.strip("\n"):
-        return LiteralScalarString(value)
-    if isinstance(value, str) and not resolves_to_text(value):
-        return DoubleQuotedScalarString(value)
-    return value
-
-
-def _pop(mapping: CommentedMap, key: str) -> None:
-    """Remove `key`, keeping the comment lines and blank lines that followed it."""
-    if key not in mapping:
-        return
-    keys = list(mapping)
-    token = (mapping.ca.items.get(key) or [None, None, None, None])[2]
-    # The first line of the token is the key's own end-of-line comment; the rest comes after.
-    after = token.value.split("\n", 1)[1] if token is not None and "\n" in token.value else ""
-    mapping.pop(key)
-    mapping.ca.items.pop(key, None)
-    index = keys.index(key)
-    if not after or index == 0 or isinstance(mapping[keys[index - 1]], dict | list):
-        return
-    previous = keys[index - 1]
-    slot = mapping.ca.items.setdefault(previous, [None, None, None, None])
-    if slot[2] is not None:
-        slot[2].value += after
-    else:
-        slot[2] = CommentToken("\n" + after, CommentMark(0), None)
-
-
-def _insert_key(mapping: CommentedMap, index: int, key: str, value: Any) -> None:
-    """Insert `key` at `index`; comment lines that followed the key before it now follow it."""
-    keys = list(mapping)
-    mapping.insert(index, key, value)
-    if index == 0 or isinstance(mapping[keys[index - 1]], dict | list):
-        return
-    slot = mapping.ca.items.get(keys[index - 1])
-    token = slot[2] if slot else None
-    if token is None or token.value.count("\n") < 2:
-        return
-    own, after = token.value.split("\n", 1)
-    token.value = own + "\n"
-    lead = "" if isinstance(value, LiteralScalarString) else "\n"
-    mapping.ca.items[key] = [None, None, CommentToken(lead + after, CommentMark(0), None), None]
 
 
 def _units(data: CommentedMap) -> CommentedSeq:
@@ -165,7 +101,7 @@ def add_lesson(text: str, unit: str, lesson: str, position: int | None = None) -
     def change(data: CommentedMap) -> None:
         found = _find_unit(data, unit)
         _require_unlisted(found, lesson)
-        _insert(_lessons(found), _scalar(lesson), position)
+        _insert(_lessons(found), scalar(lesson), position)
 
     return _edit(text, change)
 
@@ -192,7 +128,7 @@ def move_lesson(
         if source is not target:
             _require_unlisted(target, lesson)
         _lessons(source).remove(lesson)
-        _insert(_lessons(target), _scalar(lesson), position)
+        _insert(_lessons(target), scalar(lesson), position)
 
     return _edit(text, change)
 
@@ -207,7 +143,7 @@ def rename_lesson(text: str, unit: str, old: str, new: str) -> str:
         if new != old:
             _require_unlisted(found, new)
         lessons = _lessons(found)
-        lessons[lessons.index(old)] = _scalar(new)
+        lessons[lessons.index(old)] = scalar(new)
 
     return _edit(text, change)
 
@@ -218,20 +154,9 @@ def reorder_lessons(text: str, unit: str, ordered: list[str]) -> str:
     def change(data: CommentedMap) -> None:
         lessons = _lessons(_find_unit(data, unit))
         _check_same_items([str(item) for item in lessons], ordered, "lesson of the unit")
-        _reorder(lessons, ordered, lambda item: str(item))
+        reorder(lessons, ordered, lambda item: str(item))
 
     return _edit(text, change)
-
-
-def _reorder(seq: CommentedSeq, ordered: list[str], key: Callable[[Any], str]) -> None:
-    # Comments ride along with their item: ruamel keys them by position in `seq.ca.items`.
-    by_key = {key(item): (item, seq.ca.items.get(index)) for index, item in enumerate(seq)}
-    seq.ca.items.clear()
-    for index, name in enumerate(ordered):
-        item, comment = by_key[name]
-        seq[index] = item
-        if comment is not None:
-            seq.ca.items[index] = comment
 
 
 def add_unit(text: str, slug: str, title: str | None = None, position: int | None = None) -> str:
@@ -243,9 +168,9 @@ def add_unit(text: str, slug: str, title: str | None = None, position: int | Non
         if any(unit.get("slug") == slug for unit in units):
             raise CourseEditError(f"The course already has a unit \u201c{slug}\u201d.")
         unit = CommentedMap()
-        unit["slug"] = _scalar(slug)
+        unit["slug"] = scalar(slug)
         if title:
-            unit["title"] = _scalar(title)
+            unit["title"] = scalar(title)
         unit["lessons"] = CommentedSeq()
         if not units:
             units.fa.set_block_style()
@@ -271,7 +196,7 @@ def rename_unit(text: str, old: str, new: str) -> str:
         found = _find_unit(data, old)
         if new != old and any(unit.get("slug") == new for unit in _units(data)):
             raise CourseEditError(f"The course already has a unit \u201c{new}\u201d.")
-        found["slug"] = _scalar(new)
+        found["slug"] = scalar(new)
 
     return _edit(text, change)
 
@@ -283,11 +208,11 @@ def set_unit_title(text: str, slug: str, title: str | None) -> str:
         found = _find_unit(data, slug)
         if title:
             if "title" in found:
-                found["title"] = _scalar(title)
+                found["title"] = scalar(title)
             else:
-                found.insert(list(found).index("slug") + 1, "title", _scalar(title))
+                found.insert(list(found).index("slug") + 1, "title", scalar(title))
         else:
-            _pop(found, "title")
+            pop_key(found, "title")
 
     return _edit(text, change)
 
@@ -298,7 +223,7 @@ def reorder_units(text: str, ordered: list[str]) -> str:
     def change(data: CommentedMap) -> None:
         units = _units(data)
         _check_same_items([str(unit.get("slug")) for unit in units], ordered, "unit")
-        _reorder(units, ordered, lambda unit: str(unit.get("slug")))
+        reorder(units, ordered, lambda unit: str(unit.get("slug")))
 
     return _edit(text, change)
 
@@ -313,13 +238,13 @@ def update_course_fields(text: str, **fields: object | None) -> str:
     def change(data: CommentedMap) -> None:
         for name, value in fields.items():
             if value is None:
-                _pop(data, name)
+                pop_key(data, name)
             elif name in data:
-                data[name] = _scalar(value)
+                data[name] = scalar(value)
             else:
                 # Known fields go before `units` so the outline stays at the end of the file.
                 before = list(data).index("units") if "units" in data else len(data)
                 place = before if name in COURSE_FIELDS else len(data)
-                _insert_key(data, place, name, _scalar(value))
+                insert_key(data, place, name, scalar(value))
 
     return _edit(text, change)

@@ -13,6 +13,7 @@ from wtforms import (
     EmailField,
     Field,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,13 +23,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from ..models import RoleKind, TokenScope
 from ..services import accounts, tokens
 
-ROLE_CHOICES = [(kind.value, kind.label) for kind in RoleKind]
+ROLE_CHOICES = [SelectChoice(kind.value, kind.label) for kind in RoleKind]
 SCOPE_CHOICES = [
-    (TokenScope.READ.value, "Read: clone and fetch, read through the API"),
-    (TokenScope.WRITE.value, "Write: also push and save through the API"),
+    SelectChoice(TokenScope.READ.value, "Read: clone and fetch, read through the API"),
+    SelectChoice(TokenScope.WRITE.value, "Write: also push and save through the API"),
 ]
-EXPIRY_CHOICES = [(str(days), f"{days} days") for days in tokens.EXPIRY_DAYS] + [
-    ("never", "Never (not recommended)")
+EXPIRY_CHOICES = [SelectChoice(str(days), f"{days} days") for days in tokens.EXPIRY_DAYS] + [
+    SelectChoice("never", "Never (not recommended)")
 ]
 
 

@@ -1,0 +1,135 @@
+"""Markdown rendering for lesson bodies.
+
+CommonMark with raw HTML off, plus tables, strikethrough, task lists, footnotes, heading anchors
+and the lesson sections `::: objectives`, `::: anticipated-responses` and `::: teacher-notes`.
+Links and images may only point at http, https, mailto or relative targets; anything else stays
+plain text. The web layer caches the HTML by blob id and RENDERER_VERSION, so bump the version
+whenever the same Markdown would render differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .links import is_safe_url, link_kind
+from .sections import add_sections, heading_slug
+
+RENDERER_VERSION = "1"
+
+LinkResolver = Callable[[str], str]
+
+EXTERNAL_REL = "noopener noreferrer nofollow"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading in a rendered lesson, for the table of contents."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    """A lesson body rendered to HTML, with its headings."""
+
+    html: str
+    headings: list[Heading]
+
+
+def _resolve(url: str, env: dict[str, Any]) -> str:
+    resolver: LinkResolver | None = env.get("resolve_link")
+    return resolver(url) if resolver is not None else url
+
+
+def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    kind = link_kind(href)
+    if kind is None:
+        token.attrs.pop("href", None)
+    elif kind == "web":
+        token.attrSet("rel", EXTERNAL_REL)
+    elif kind == "relative":
+        token.attrSet("href", _resolve(href, env))
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    kind = link_kind(src)
+    if kind not in ("web", "relative"):
+        # Not an image anyone may load: show its description instead.
+        return escapeHtml(self.renderInlineAsText(token.children, options, env))
+    if kind == "relative":
+        token.attrSet("src", _resolve(src, env))
+    token.attrSet("loading", "lazy")
+    return str(self.image(tokens, idx, options, env))
+
+
+def build_parser(*, safe_links: bool = True) -> MarkdownIt:
+    """Return a new parser with the lesson syntax; `safe_links=False` is for linting only."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    if safe_links:
+        md.validateLink = is_safe_url  # type: ignore[method-assign]
+    else:
+        md.validateLink = lambda url: True  # type: ignore[method-assign]
+    tasklists_plugin(md, enabled=False)
+    footnote_plugin(md)
+    anchors_plugin(md, min_level=1, max_level=6, slug_func=heading_slug)
+    add_sections(md)
+    return md
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """Return the shared Markdown renderer (built once; it holds no per-document state)."""
+    md = build_parser()
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("image", _image)
+    return md
+
+
+def _headings(tokens: Sequence[Token]) -> list[Heading]:
+    headings = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        text = "".join(
+            child.content
+            for child in inline.children or []
+            if child.type in ("text", "code_inline")
+        )
+        headings.append(Heading(int(token.tag[1]), text, str(token.attrGet("id") or "")))
+    return headings
+
+
+def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> RenderedLesson:
+    """Return the lesson body rendered to safe HTML, with its headings.
+
+    `resolve_link` maps relative targets (`images/diagram.png`, `../energy/heat`) to the URLs
+    the page should use; fragment, web and mailto targets are left alone.
+    """
+    md = markdown()
+    env: dict[str, Any] = {"resolve_link": resolve_link}
+    tokens = md.parse(body, env)
+    return RenderedLesson(md.renderer.render(tokens, md.options, env), _headings(tokens))
+
+
+def render_body(body: str, resolve_link: LinkResolver | None = None) -> str:
+    """Return the lesson body rendered to safe HTML."""
+    return render_markdown(body, resolve_link).html

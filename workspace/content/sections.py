@@ -1,0 +1,74 @@
+"""Lesson sections (`::: objectives` ... `:::`) rendered as labelled blocks, and heading ids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+# name -> (label shown to readers, element). Teacher notes are an aside: not lesson content.
+SECTIONS: dict[str, tuple[str, str]] = {
+    "objectives": ("Objectives", "section"),
+    "anticipated-responses": ("Anticipated student responses", "section"),
+    "teacher-notes": ("Teacher notes", "aside"),
+}
+
+# One container rule handles every name (one rule per name would slow every line's parsing);
+# names other than the ones above keep their content, without a label.
+CONTAINER = "section"
+
+_NAME = re.compile(r"\s*([A-Za-z0-9_-]+)(.*)")
+
+
+def section_name(params: str) -> tuple[str, str] | None:
+    """Return (name, extra text) from what follows `:::`, or None when no name is given."""
+    match = _NAME.fullmatch(params.strip())
+    if match is None:
+        return None
+    return match.group(1).lower(), match.group(2).strip()
+
+
+def heading_slug(text: str) -> str:
+    """Return the anchor for a heading: lowercase words joined by single dashes."""
+    slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-_")
+    return slug or "section"
+
+
+def _is_section_start(params: str, *_: Any) -> bool:
+    return section_name(params) is not None
+
+
+def _render_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    # Closing tokens carry no name; sections nest, so a stack pairs them with their opening.
+    stack: list[str] = env.setdefault("lesson_section_stack", [])
+    if token.nesting == 1:
+        name, extra = section_name(token.info) or ("", "")
+        stack.append(name)
+    else:
+        name, extra = (stack.pop() if stack else ""), ""
+    if name not in SECTIONS:
+        return ""
+    label, element = SECTIONS[name]
+    if token.nesting != 1:
+        return f"</{element}>\n"
+    number = env.get("lesson_sections", 0) + 1
+    env["lesson_sections"] = number
+    # A double dash never comes out of heading_slug, so these ids cannot clash with headings.
+    label_id = f"lesson-section--{number}"
+    shown = f"{label}: {extra}" if extra else label
+    return (
+        f'<{element} class="lesson-section lesson-section--{name}" '
+        f'aria-labelledby="{label_id}">\n'
+        f'<h2 class="lesson-section__label" id="{label_id}">{escapeHtml(shown)}</h2>\n'
+    )
+
+
+def add_sections(md: MarkdownIt) -> None:
+    """Teach `md` the lesson sections, and to keep the content of unknown ones."""
+    container_plugin(md, CONTAINER, validate=_is_section_start, render=_render_section)

@@ -12,10 +12,20 @@ import enum
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Course, CourseRedirect, Membership, Network, Role, TokenScope, User
+from .models import (
+    Course,
+    CourseRedirect,
+    Membership,
+    Network,
+    Role,
+    TokenScope,
+    User,
+    Visibility,
+)
 
 
 class Access(enum.IntFlag):
@@ -91,6 +101,30 @@ def permissions(
     if course is not None and course.is_archived:
         granted &= ~Access.WRITE
     return granted
+
+
+def readable_networks(user: User | None) -> ColumnElement[bool]:
+    """Return a SQL condition on Network matching what `permissions()` lets `user` READ.
+
+    For listings (the network directory), where asking `permissions()` row by row would not
+    scale: public networks, the user's own, and every sub-network below one they lead.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Network.visibility == Visibility.PUBLIC.value
+    if user.is_site_admin:
+        return true()
+    led = (
+        db.select(Membership.network_id.label("id"))
+        .filter_by(user_id=user.id, role=Role.LEADER.value)
+        .cte("led", recursive=True)
+    )
+    led = led.union(db.select(Network.id).join(led, Network.parent_id == led.c.id))
+    mine = db.select(Membership.network_id).filter_by(user_id=user.id)
+    return or_(
+        Network.visibility == Visibility.PUBLIC.value,
+        Network.id.in_(mine),
+        Network.id.in_(db.select(led.c.id)),
+    )
 
 
 def _current_user() -> User | None:

@@ -199,7 +199,7 @@ def update_front_matter(text: str, changes: dict[str, object | None]) -> str:
     if not wanted:
         return text
     if not doc.has_front_matter:
-        newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
+        newline = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
         added = {key: value for key, value in wanted.items() if value is not None}
         yaml_text = dump_yaml(_ordered(added)).replace("\n", newline)
         return f"---{newline}{yaml_text}---{newline}{text}"
@@ -209,11 +209,18 @@ def update_front_matter(text: str, changes: dict[str, object | None]) -> str:
     spliced = _splice(doc.front_matter_text, wanted, newline)
     if spliced is not None:
         result = doc.opening + spliced + doc.closing + doc.body
-        expected = load_yaml(dump_yaml(merged), what="", error=FrontMatterError)
-        if _same(parse_lesson(result).front_matter, expected):
+        if _reads_as(result, load_yaml(dump_yaml(merged), what="", error=FrontMatterError)):
             return result
     # Rare layouts (a `{...}` block, anchors shared between keys) are rewritten whole instead.
     return doc.opening + dump_yaml(merged).replace("\n", newline) + doc.closing + doc.body
+
+
+def _reads_as(text: str, expected: dict[str, Any]) -> bool:
+    """Return True when `text` parses to exactly `expected` (the splice kept its meaning)."""
+    try:
+        return _same(parse_lesson(text).front_matter, expected)
+    except FrontMatterError:
+        return False
 
 
 def _splice(yaml_text: str, wanted: dict[str, Any], newline: str) -> str | None:

@@ -4,6 +4,7 @@ would, and small factories for users and networks."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 from collections.abc import Iterator
@@ -31,8 +32,8 @@ _prepared_schemas: set[str] = set()
 def _postgres_url() -> str:
     """Return a URL whose connections use this test worker's own schema, made fresh once."""
     assert TEST_DATABASE_URL
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    schema = f"test_{worker}"
+    # One schema per test process, so parallel runs (xdist workers, two people) never collide.
+    schema = f"test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
     url = make_url(TEST_DATABASE_URL)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
@@ -43,8 +44,16 @@ def _postgres_url() -> str:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
         _prepared_schemas.add(schema)
+        atexit.register(_drop_schema, url, schema)
     url = url.update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)
+
+
+def _drop_schema(url: Any, schema: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def _reset_database(app: Flask) -> None:

@@ -22,7 +22,7 @@ def database_urls(tmp_path: Path) -> list[str]:
     pg = os.environ.get("TEST_DATABASE_URL")
     if pg:
         url = make_url(pg).set(drivername="postgresql+psycopg")
-        schema = f"migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        schema = f"migrations_{os.getpid()}"
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

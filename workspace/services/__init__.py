@@ -1,0 +1,1 @@
+"""Use cases: each takes the session, the repository store and the acting user."""

@@ -122,8 +122,12 @@ def _ngss(raw: str, text: str) -> Standard:
         raise fail(_missing_dci_reason(grade, dci))
     n, most = int(number), counts[dci]
     if not 1 <= n <= most:
-        have = "only 1" if most == 1 else f"1 to {most}"
-        raise fail(f"{grade}-{dci} has performance expectations {have}, not {n}")
+        have = (
+            "only performance expectation 1"
+            if most == 1
+            else f"performance expectations 1 to {most}"
+        )
+        raise fail(f"{grade}-{dci} has {have}, not {n}")
     canonical = f"{grade}-{dci}-{n}"
     return Standard(code=canonical, framework="NGSS", display=canonical)
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
+import os
 import subprocess
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from ..models import Activity, Course, User
+from ..services import events
 from .rules import MAIN_REF, ZERO_SHA, RefUpdate, parse_updates
-
-log = logging.getLogger(__name__)
 
 
 def read_push_report(path: Path) -> list[RefUpdate]:
@@ -39,7 +37,11 @@ def count_commits(git_dir: Path, update: RefUpdate) -> int:
         ["git", f"--git-dir={git_dir}", "rev-list", "--count", *args],  # noqa: S607
         capture_output=True,
         check=True,
-        env={"GIT_CONFIG_NOSYSTEM": "1", "HOME": "/dev/null", "PATH": "/usr/bin:/bin"},
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": os.devnull,
+        },
     )
     return int(proc.stdout.strip() or 0)
 
@@ -63,10 +65,4 @@ def record_push(
 
 def announce_change(course: Course, old: str | None, new: str) -> None:
     """Tell the rest of the app that the course's main moved from `old` to `new`."""
-    try:
-        events = importlib.import_module("workspace.services.events")
-    except ModuleNotFoundError:
-        return
-    handler = getattr(events, "course_changed", None)
-    if handler is not None:
-        handler(course, None if old in (None, ZERO_SHA) else old, new)
+    events.course_changed(course, None if old in (None, ZERO_SHA) else old, new)

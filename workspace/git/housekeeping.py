@@ -1,0 +1,57 @@
+"""Repository housekeeping: packing loose objects and keeping the commit-graph current."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .runner import run_git
+
+# Set once when a course repository is made; see init_repository.
+REPOSITORY_CONFIG: list[tuple[str, str]] = [
+    ("receive.denyNonFastForwards", "true"),
+    ("receive.denyDeletes", "true"),
+    ("receive.fsckObjects", "true"),
+    ("core.logAllRefUpdates", "true"),
+    # Objects and refs reach the disk before a push or save is reported done.
+    ("core.fsync", "committed"),
+    ("core.fsyncMethod", "batch"),
+    ("http.receivepack", "true"),
+    ("uploadpack.allowFilter", "true"),
+    ("gc.writeCommitGraph", "true"),
+    ("gc.autoDetach", "false"),
+    ("repack.writeBitmaps", "true"),
+]
+HOUSEKEEPING_TIMEOUT = 600.0
+
+
+def init_repository(path: Path) -> None:
+    """Create an empty bare course repository at `path` with branch main and our settings.
+
+    No template is copied, so the repository holds no sample hooks or other stray files.
+    """
+    run_git(None, ["init", "--bare", "--quiet", "--template=", "--initial-branch=main", str(path)])
+    for key, value in REPOSITORY_CONFIG:
+        run_git(path, ["config", key, value])
+
+
+def housekeep(path: Path, env: Mapping[str, str] | None = None) -> None:
+    """Pack loose objects, let gc consolidate packs when due, and rewrite the commit-graph.
+
+    The commit-graph keeps changed-path Bloom filters, which is what keeps the history of
+    one lesson fast however long the course's history grows.
+    """
+    # Incremental: only loose objects are packed (bitmaps come with gc's full repacks).
+    run_git(
+        path,
+        ["repack", "-d", "-l", "-q", "--no-write-bitmap-index"],
+        env=env,
+        timeout=HOUSEKEEPING_TIMEOUT,
+    )
+    run_git(path, ["gc", "--auto", "--quiet"], env=env, timeout=HOUSEKEEPING_TIMEOUT)
+    run_git(
+        path,
+        ["commit-graph", "write", "--reachable", "--changed-paths", "--no-progress"],
+        env=env,
+        timeout=HOUSEKEEPING_TIMEOUT,
+    )

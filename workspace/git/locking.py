@@ -1,0 +1,52 @@
+"""The per-course write lock: one writer at a time across threads and worker processes."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import ConcurrentUpdateError
+
+LOCK_TIMEOUT = 30.0
+
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    """Return this process's lock for `path`, so threads queue before touching the file."""
+    key = str(path)
+    with _thread_locks_guard:
+        lock = _thread_locks.get(key)
+        if lock is None:
+            lock = _thread_locks[key] = threading.Lock()
+        return lock
+
+
+@contextmanager
+def course_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the write lock of one course for the duration of the block.
+
+    Threads of one process wait on a threading.Lock (with a timeout); processes then exclude
+    each other with flock on a file beside the repository, never inside it, so git never
+    sees it. The lock file is never deleted while in use: deleting a flock file lets two
+    holders in at once.
+    """
+    local = _thread_lock(lock_path)
+    if not local.acquire(timeout=timeout):
+        raise ConcurrentUpdateError(
+            "The course is busy with other saves right now. Nothing was lost: please save again."
+        )
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+    finally:
+        local.release()

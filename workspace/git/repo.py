@@ -1,0 +1,250 @@
+"""CourseRepo: every read and write on one course repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+import git
+
+from . import diffs, history, housekeeping, writes
+from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
+from .objects import MODE_TREE, ObjectReader, kind_of_mode
+from .paths import BRANCH_REF, check_read_path, validate_rev
+from .records import (
+    Author,
+    BlameLine,
+    Change,
+    CommitInfo,
+    CommitResult,
+    FileChange,
+    FileDiff,
+    HistoryPage,
+    TreeEntry,
+)
+from .runner import CLEAN_ENV, run_git
+
+
+def open_gitpython(path: Path) -> git.Repo:
+    """Return a GitPython repository whose cat-file processes run in the clean environment."""
+    if not (path / "objects").is_dir():
+        raise RepositoryMissing(path.stem)
+    repo = git.Repo(path)
+    repo.git.update_environment(**CLEAN_ENV, GIT_DIR=str(path))
+    return repo
+
+
+class CourseRepo:
+    """One course's bare repository. Use it for one operation, then close() it (or `with`).
+
+    Not thread-safe: give each thread its own (RepoStore.open() hands them out from a pool).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_path: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        reader: ObjectReader | None = None,
+        release: Callable[[ObjectReader], None] | None = None,
+        after_commit: Callable[[], None] | None = None,
+        fsync: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.lock_path = lock_path or self.path.with_suffix(".lock")
+        self.env = dict(env or {})
+        self.fsync = fsync
+        self.reader = reader or ObjectReader(open_gitpython(self.path))
+        self._open = True
+        self._release = release
+        self._after_commit = after_commit
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the repository (back to the store's pool, or stop its git processes)."""
+        if not self._open:
+            return
+        self._open = False
+        if self._release is not None:
+            self._release(self.reader)
+        else:
+            self.reader.repo.close()
+
+    def __enter__(self) -> CourseRepo:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def git(self, args: Sequence[str], **kwargs: object) -> bytes:
+        """Return the standard output of a git command run on this repository."""
+        return run_git(self.path, args, env=self.env, **kwargs).stdout  # type: ignore[arg-type]
+
+    # -- revisions and files ----------------------------------------------------------------
+
+    def head(self) -> str | None:
+        """Return the commit id main points at, or None for a repository without commits."""
+        loose = self.path / BRANCH_REF
+        try:
+            value = loose.read_bytes().strip()
+        except FileNotFoundError:
+            value = b""
+        if len(value) == 40:
+            return value.decode("ascii")
+        if not self.path.is_dir():
+            raise RepositoryMissing(self.path.stem)
+        try:
+            packed = (self.path / "packed-refs").read_bytes()
+        except FileNotFoundError:
+            return None
+        for line in packed.splitlines():
+            if line.endswith(b" " + BRANCH_REF.encode()) and len(line) >= 41:
+                return line[:40].decode("ascii")
+        return None
+
+    def resolve(self, rev: str) -> str:
+        """Return the full commit id for a validated revision ("main", "HEAD" or a hex id)."""
+        name = validate_rev(rev)
+        if name in ("main", "HEAD"):
+            head = self.head()
+            if head is None:
+                raise RevisionNotFound(rev, "This course has no saved versions yet.")
+            return head
+        found = self.reader.header(f"{name}^{{commit}}")
+        if found is None:
+            raise RevisionNotFound(rev)
+        return found[0]
+
+    def _entry(self, path: str, rev: str) -> tuple[bytes, str, str] | None:
+        """Return (mode, object id, commit id) of `path` at `rev`, None if it is absent."""
+        path = check_read_path(path)
+        commit = self.resolve(rev)
+        found = self.reader.lookup(self.reader.commit_tree(commit), path)
+        return None if found is None else (found[0], found[1], commit)
+
+    def read_file(self, path: str, rev: str = "main") -> bytes:
+        """Return the content of the file at `path` in revision `rev`."""
+        entry = self._entry(path, rev)
+        if entry is None or entry[0] in (MODE_TREE, b"160000"):
+            commit = self.resolve(rev)
+            message = f"“{path}” is a folder, not a file." if entry else None
+            raise PathNotFound(path, commit, message)
+        return self.reader.read(entry[1])[1]
+
+    def blob_id(self, path: str, rev: str = "main") -> str:
+        """Return the object id of the file at `path` in `rev` (a cache key for rendering)."""
+        entry = self._entry(path, rev)
+        if entry is None or entry[0] == MODE_TREE:
+            raise PathNotFound(path, self.resolve(rev))
+        return entry[1]
+
+    def exists(self, path: str, rev: str = "main") -> bool:
+        """Return True if a file or folder exists at `path` in `rev`."""
+        return self._entry(path, rev) is not None
+
+    def list_tree(
+        self, rev: str = "main", prefix: str = "", recursive: bool = True
+    ) -> list[TreeEntry]:
+        """Return the entries under folder `prefix` at `rev`, sorted by path.
+
+        Recursive listings hold files, links and submodules only (like `git ls-tree -r`);
+        a one-level listing also holds folders.
+        """
+        commit = self.resolve(rev)
+        tree = self.reader.commit_tree(commit)
+        base = ""
+        if prefix.strip("/"):
+            base = check_read_path(prefix.strip("/"))
+            found = self.reader.lookup(tree, base)
+            if found is None or found[0] != MODE_TREE:
+                raise PathNotFound(base, commit, f"There is no folder “{base}” in this version.")
+            tree = found[1]
+            base += "/"
+        args = ["ls-tree", "-l", "-z", "--full-tree"] + (["-r"] if recursive else []) + [tree]
+        entries = []
+        for record in self.git(args).split(b"\0"):
+            if not record:
+                continue
+            meta, name = record.split(b"\t", 1)
+            mode, _kind, sha, size = meta.split()
+            kind = kind_of_mode(mode)
+            entries.append(
+                TreeEntry(
+                    path=base + name.decode("utf-8", "surrogateescape"),
+                    mode=mode.decode(),
+                    kind=kind,  # type: ignore[arg-type]
+                    size=None if size == b"-" else int(size),
+                    blob_id=sha.decode(),
+                )
+            )
+        return entries
+
+    # -- history ----------------------------------------------------------------------------
+
+    def commit_info(self, rev: str) -> CommitInfo:
+        """Return the details of one commit."""
+        sha = self.resolve(rev)
+        return history.parse_commit(sha, self.reader.read(sha)[1])
+
+    def changed_files(self, sha: str) -> list[FileChange]:
+        """Return the files a commit changed (against its first parent), renames detected."""
+        return history.changed_files(self, self.resolve(sha))
+
+    def history(
+        self, rev: str = "main", path: str | None = None, after: str | None = None, limit: int = 50
+    ) -> HistoryPage:
+        """Return one page of history of the course, or of one file following its renames."""
+        return history.history_page(self, rev, path, after, limit)
+
+    def diff(self, a: str | None, b: str, path: str | None = None) -> list[FileDiff]:
+        """Return the per-file changes from revision `a` (None: empty course) to `b`."""
+        return diffs.diff(self, a, b, path)
+
+    @staticmethod
+    def word_diff(old_text: str, new_text: str) -> list[tuple[str, str]]:
+        """Return ("equal" | "insert" | "delete", text) runs between two prose texts."""
+        return diffs.word_diff(old_text, new_text)
+
+    def blame(self, path: str, rev: str = "main") -> list[BlameLine]:
+        """Return every line of the file at `rev` with the commit that last changed it."""
+        return diffs.blame(self, path, rev)
+
+    def archive_zip(self, rev: str = "main", prefix: str = "") -> bytes:
+        """Return a zip of the whole course at `rev`, entries under folder `prefix`."""
+        return b"".join(self.iter_archive_zip(rev, prefix))
+
+    def iter_archive_zip(self, rev: str = "main", prefix: str = "") -> Iterator[bytes]:
+        """Yield a zip of the course at `rev` in chunks, for streaming downloads."""
+        return diffs.iter_archive(self, self.resolve(rev), prefix)
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def commit(
+        self,
+        changes: Sequence[Change],
+        author: Author,
+        message: str,
+        base: str | None,
+        co_authors: Sequence[Author] = (),
+    ) -> CommitResult:
+        """Return the outcome of saving `changes` made on top of commit `base`.
+
+        See writes.commit_changes for the merge rules. Raises ConflictError (nothing written)
+        when the changes overlap changes made since `base`.
+        """
+        result = writes.commit_changes(self, changes, author, message, base, co_authors)
+        if not result.unchanged and self._after_commit is not None:
+            self._after_commit()
+        return result
+
+    def housekeep(self) -> None:
+        """Repack loose objects and refresh the commit-graph (keeps clones and history fast)."""
+        housekeeping.housekeep(self.path, self.env)

@@ -1,0 +1,218 @@
+"""RepoStore: where course repositories live, and a small pool of open readers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
+
+from .errors import RepositoryExists, RepositoryMissing
+from .housekeeping import housekeep, init_repository
+from .locking import course_lock
+from .objects import ObjectReader
+from .records import Author, Write
+from .repo import CourseRepo, open_gitpython
+
+logger = logging.getLogger(__name__)
+DEFAULT_POOL_SIZE = 8
+DEFAULT_GC_EVERY = 100
+
+
+class RepoStore:
+    """All course repositories under one root folder: `<root>/<course id>.git`.
+
+    Open repositories are handed out by open() and come back to a bounded pool on close(),
+    so a read does not pay for starting git's object reader each time. Every `gc_every`
+    commits made through this store start housekeeping of that course in a background
+    thread (0 turns this off); the save that triggers it does not wait.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        gc_every: int = DEFAULT_GC_EVERY,
+        fsync: bool = True,
+    ) -> None:
+        self.root = Path(root)
+        self.pool_size = pool_size
+        self.gc_every = gc_every
+        self.fsync = fsync
+        self._lock = threading.Lock()
+        self._pool: list[tuple[int, int, ObjectReader]] = []  # (course id, generation, reader)
+        self._pool_pid = os.getpid()
+        self._generation: dict[int, int] = {}
+        self._commits: dict[int, int] = {}
+        self._housekeepers: dict[int, threading.Thread] = {}
+
+    # -- locations --------------------------------------------------------------------------
+
+    def path_for(self, course_id: int) -> Path:
+        """Return the path of a course's bare repository (whether or not it exists)."""
+        if isinstance(course_id, bool) or not isinstance(course_id, int) or course_id < 0:
+            raise ValueError(f"course ids are non-negative integers, not {course_id!r}")
+        return self.root / f"{course_id}.git"
+
+    def lock_path_for(self, course_id: int) -> Path:
+        """Return the path of the course's write lock file, beside (not in) its repository."""
+        return self.path_for(course_id).with_suffix(".lock")
+
+    def exists(self, course_id: int) -> bool:
+        """Return True if the course has a repository."""
+        return (self.path_for(course_id) / "objects").is_dir()
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def create(
+        self, course_id: int, files: Mapping[str, bytes], author: Author, message: str
+    ) -> str:
+        """Return the first commit of a new course repository holding `files`.
+
+        The repository is built under a temporary name and renamed into place, so it either
+        appears complete or not at all.
+        """
+        path = self.path_for(course_id)
+        if path.exists():
+            raise RepositoryExists(course_id)
+        self.root.mkdir(parents=True, exist_ok=True)
+        building = self.root / f".{course_id}.git.new-{uuid.uuid4().hex[:12]}"
+        try:
+            init_repository(building)
+            changes = [Write(name, data) for name, data in files.items()]
+            lock = self.lock_path_for(course_id)
+            with CourseRepo(building, lock_path=lock, fsync=self.fsync) as repo:
+                result = repo.commit(changes, author, message or "Create the course", base=None)
+            try:
+                os.rename(building, path)
+            except OSError as exc:
+                raise RepositoryExists(course_id) from exc
+        finally:
+            if building.exists():
+                shutil.rmtree(building, ignore_errors=True)
+        return result.commit
+
+    def open(self, course_id: int, env: Mapping[str, str] | None = None) -> CourseRepo:
+        """Return the course's repository; close() it when done (or use `with`).
+
+        `env` adds git environment variables, for example the quarantine directory a push
+        hook receives (see runner.PASS_THROUGH); such repositories are not pooled.
+        """
+        path = self.path_for(course_id)
+        if not (path / "objects").is_dir():
+            raise RepositoryMissing(course_id)
+        if env:
+            return CourseRepo(path, lock_path=self.lock_path_for(course_id), env=env)
+        with self._lock:
+            self._forget_after_fork()
+            generation = self._generation.get(course_id, 0)
+            reader = None
+            for index in range(len(self._pool) - 1, -1, -1):  # newest first: warmest cache
+                if self._pool[index][:2] == (course_id, generation):
+                    reader = self._pool.pop(index)[2]
+                    break
+        if reader is None:
+            reader = ObjectReader(open_gitpython(path))
+        return CourseRepo(
+            path,
+            lock_path=self.lock_path_for(course_id),
+            reader=reader,
+            release=partial(self._give_back, course_id, generation),
+            after_commit=partial(self._count_commit, course_id),
+            fsync=self.fsync,
+        )
+
+    def delete(self, course_id: int) -> None:
+        """Remove a course's repository and its lock file for good."""
+        path = self.path_for(course_id)
+        if not path.exists():
+            raise RepositoryMissing(course_id)
+        lock = self.lock_path_for(course_id)
+        with course_lock(lock):
+            doomed = self.root / f".{course_id}.git.deleted-{uuid.uuid4().hex[:12]}"
+            os.rename(path, doomed)
+            with self._lock:
+                self._generation[course_id] = self._generation.get(course_id, 0) + 1
+                stale = [entry for entry in self._pool if entry[0] == course_id]
+                self._pool = [entry for entry in self._pool if entry[0] != course_id]
+            for _, _, reader in stale:
+                reader.repo.close()
+            shutil.rmtree(doomed, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Stop the git processes of every pooled repository."""
+        with self._lock:
+            pooled, self._pool = self._pool, []
+        for _, _, reader in pooled:
+            reader.repo.close()
+
+    # -- pool -------------------------------------------------------------------------------
+
+    def _forget_after_fork(self) -> None:
+        """Drop (without closing) readers inherited from a parent process: they are its own."""
+        if self._pool_pid != os.getpid():
+            self._pool = []
+            self._housekeepers = {}
+            self._pool_pid = os.getpid()
+
+    def _give_back(self, course_id: int, generation: int, reader: ObjectReader) -> None:
+        """Keep a released reader for reuse, closing the oldest one if the pool is full."""
+        evicted: list[ObjectReader] = []
+        with self._lock:
+            self._forget_after_fork()
+            if generation != self._generation.get(course_id, 0) or self.pool_size <= 0:
+                evicted.append(reader)
+            else:
+                self._pool.append((course_id, generation, reader))
+                while len(self._pool) > self.pool_size:
+                    evicted.append(self._pool.pop(0)[2])
+        for old in evicted:
+            old.repo.close()
+
+    # -- housekeeping -----------------------------------------------------------------------
+
+    def gc(self, course_id: int) -> None:
+        """Run housekeeping on a course now, in this thread."""
+        path = self.path_for(course_id)
+        if not (path / "objects").is_dir():
+            raise RepositoryMissing(course_id)
+        housekeep(path)
+
+    def _count_commit(self, course_id: int) -> None:
+        """Count a commit; every gc_every commits start background housekeeping."""
+        if self.gc_every <= 0:
+            return
+        with self._lock:
+            count = self._commits.get(course_id, 0) + 1
+            self._commits[course_id] = count % self.gc_every
+            running = self._housekeepers.get(course_id)
+            if count < self.gc_every or (running is not None and running.is_alive()):
+                return
+            thread = threading.Thread(
+                target=self._housekeep_quietly,
+                args=(course_id,),
+                name=f"course-{course_id}-housekeeping",
+                daemon=True,
+            )
+            self._housekeepers[course_id] = thread
+        thread.start()
+
+    def _housekeep_quietly(self, course_id: int) -> None:
+        """Run housekeeping; a failure must never reach the teacher who happened to save."""
+        try:
+            self.gc(course_id)
+        except Exception:  # logged; the next trigger tries again
+            logger.exception("housekeeping of course %s failed", course_id)
+
+    def wait_for_housekeeping(self, timeout: float | None = None) -> None:
+        """Block until background housekeeping started by this store has finished."""
+        with self._lock:
+            threads = list(self._housekeepers.values())
+        for thread in threads:
+            thread.join(timeout)

@@ -1,0 +1,199 @@
+"""Saving changes as a commit on main, merging with whatever landed since the save's base.
+
+The whole save happens without a work tree: blobs are written before the lock is taken,
+then under the course lock the trees along the changed paths are rebuilt from head's tree,
+a commit object is written, and main is moved with a compare-and-swap (`git update-ref
+main NEW OLD`). If a push moved main in between, the swap fails and the save is planned
+again against the new head. Objects written by a save that never lands are unreferenced
+and removed by a later `git gc`, so a crash at any point leaves main as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .errors import ConcurrentUpdateError, InvalidPath
+from .locking import course_lock
+from .objects import EMPTY_TREE, write_loose
+from .paths import BRANCH_REF, normalize_path
+from .planning import SavePlan, plan_save
+from .records import Author, Change, CommitResult, Delete, Rename, Write
+from .runner import GitFailure
+
+if TYPE_CHECKING:
+    from .repo import CourseRepo
+
+MAX_ATTEMPTS = 8
+ZERO_SHA = "0" * 40
+
+
+def commit_changes(
+    repo: CourseRepo,
+    changes: Sequence[Change],
+    author: Author,
+    message: str,
+    base: str | None,
+    co_authors: Sequence[Author] = (),
+) -> CommitResult:
+    """Return the outcome of committing `changes`, made by `author` on top of `base`.
+
+    `base` is the commit the editor started from (None: apply on the current head, for new
+    files and scripted changes). If none of the changed files moved since `base`, the save
+    is committed on head. If some did, each is merged three ways (base, head, yours); when
+    all merge cleanly the result is committed with status "merged", otherwise ConflictError
+    is raised and nothing is written to main.
+    """
+    changes = _checked(changes)
+    base_sha = repo.resolve(base) if base is not None else None
+    blobs = {
+        path: write_loose(repo.path / "objects", b"blob", data, fsync=repo.fsync)
+        for path, data in _new_contents(changes)
+    }
+    with course_lock(repo.lock_path):
+        for attempt in range(MAX_ATTEMPTS):
+            head = repo.head()
+            plan = plan_save(repo, changes, blobs, base_sha, head)
+            if plan.tree == (repo.reader.commit_tree(head) if head else EMPTY_TREE):
+                return CommitResult("committed", head or "", [], unchanged=True)
+            text = build_message(message, changes, plan, author, co_authors)
+            commit = _write_commit(repo, plan.tree, head, author, text)
+            if _swap_main(repo, commit, head):
+                status = "merged" if plan.merged_paths else "committed"
+                merged_with = _authors_between(repo, base_sha, head, plan.merged_paths)
+                return CommitResult(status, commit, merged_with)
+            time.sleep(0.005 * (attempt + 1))
+    raise ConcurrentUpdateError()
+
+
+def _checked(changes: Sequence[Change]) -> list[Change]:
+    """Return the changes with normalized paths; raise InvalidPath for unsafe or repeated ones."""
+    if not changes:
+        raise InvalidPath("", "a save must change at least one file")
+    seen: set[str] = set()
+    result: list[Change] = []
+    for change in changes:
+        if isinstance(change, Write):
+            change = Write(normalize_path(change.path), bytes(change.data))
+            paths = [change.path]
+        elif isinstance(change, Delete):
+            change = Delete(normalize_path(change.path))
+            paths = [change.path]
+        elif isinstance(change, Rename):
+            data = None if change.data is None else bytes(change.data)
+            change = Rename(normalize_path(change.old), normalize_path(change.new), data)
+            if change.old == change.new:
+                raise InvalidPath(change.new, "a file cannot be renamed to its own name")
+            paths = [change.old, change.new]
+        else:
+            raise TypeError(f"not a change: {change!r}")
+        for path in paths:
+            if path in seen:
+                raise InvalidPath(path, "the same file appears twice in one save")
+            seen.add(path)
+        result.append(change)
+    return result
+
+
+def _new_contents(changes: Sequence[Change]) -> list[tuple[str, bytes]]:
+    """Return (path, data) for every change that brings new file content."""
+    found: list[tuple[str, bytes]] = []
+    for change in changes:
+        if isinstance(change, Write):
+            found.append((change.path, change.data))
+        elif isinstance(change, Rename) and change.data is not None:
+            found.append((change.new, change.data))
+    return found
+
+
+def _ident(person: Author, when: int) -> bytes:
+    """Return a git identity line value, with the characters git would refuse removed."""
+
+    def clean(text: str) -> str:
+        text = "".join(ch for ch in text if ch not in "<>\n\r\0")
+        return text.strip().strip(".,:;'\"\\").strip()
+
+    email = clean(person.email).replace(" ", "")
+    name = clean(person.name) or email.split("@")[0] or "Unknown"
+    return f"{name} <{email}> {when} +0000".encode()
+
+
+def _write_commit(repo: CourseRepo, tree: str, head: str | None, author: Author, text: str) -> str:
+    """Return the id of a new commit object whose author and committer are `author`."""
+    ident = _ident(author, int(time.time()))
+    lines = [b"tree " + tree.encode()]
+    if head:
+        lines.append(b"parent " + head.encode())
+    lines += [b"author " + ident, b"committer " + ident, b"", text.encode("utf-8")]
+    return write_loose(repo.path / "objects", b"commit", b"\n".join(lines), fsync=repo.fsync)
+
+
+def _swap_main(repo: CourseRepo, new: str, old: str | None) -> bool:
+    """Return True if main moved from `old` to `new`; False if someone else moved it first."""
+    try:
+        repo.git(["update-ref", "-m", "save from the web editor", BRANCH_REF, new, old or ZERO_SHA])
+    except GitFailure as failure:
+        # "cannot lock ref": main is not at `old` any more, or a push holds its lock file.
+        if "cannot lock ref" in failure.stderr or repo.head() != old:
+            return False
+        raise
+    return True
+
+
+def _authors_between(
+    repo: CourseRepo, base: str | None, head: str | None, paths: Sequence[str]
+) -> list[str]:
+    """Return the names of the authors of commits after `base` up to `head` touching `paths`."""
+    if not paths or base is None or head is None or base == head:
+        return []
+    out = repo.git(["log", "-z", "--format=%an", f"{base}..{head}", "--", *paths])
+    names: list[str] = []
+    for raw in out.split(b"\0"):
+        name = raw.decode("utf-8", "replace").strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def build_message(
+    message: str,
+    changes: Sequence[Change],
+    plan: SavePlan,
+    author: Author,
+    co_authors: Sequence[Author],
+) -> str:
+    """Return the commit message: the given one or one describing the changes, plus trailers."""
+    text = "\n".join(line.rstrip() for line in message.replace("\0", "").splitlines()).strip()
+    if not text:
+        text = default_message(changes, plan.added)
+    trailers = []
+    for person in co_authors:
+        if person.email.lower() == author.email.lower():
+            continue
+        line = f"Co-authored-by: {_ident(person, 0).decode().rsplit(' ', 2)[0]}"
+        if line not in text and line not in trailers:
+            trailers.append(line)
+    if trailers:
+        text += "\n\n" + "\n".join(trailers)
+    return text + "\n"
+
+
+def default_message(changes: Sequence[Change], added: set[str]) -> str:
+    """Return a summary such as "Edit units/a/lessons/b.md" or "Add x.md and 2 other files"."""
+    phrases = []
+    for change in changes:
+        if isinstance(change, Write):
+            verb = "Add" if change.path in added else "Edit"
+            phrases.append((verb, change.path))
+        elif isinstance(change, Delete):
+            phrases.append(("Delete", change.path))
+        else:
+            phrases.append(("Rename", f"{change.old} to {change.new}"))
+    verb, what = phrases[0]
+    if len(phrases) == 1:
+        return f"{verb} {what}"
+    others = len(phrases) - 1
+    verbs = {v for v, _ in phrases}
+    lead = verb if len(verbs) == 1 else "Change"
+    return f"{lead} {what} and {others} other file{'s' if others > 1 else ''}"

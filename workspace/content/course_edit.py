@@ -84,13 +84,14 @@ def _check_same_items(current: list[str], ordered: list[str], what: str) -> None
         return
     missing = [item for item in current if item not in ordered]
     extra = [item for item in ordered if item not in current]
+    twice = sorted({item for item in ordered if ordered.count(item) > 1})
     details = []
     if missing:
         details.append("left out: " + ", ".join(missing))
     if extra:
         details.append("not in the course: " + ", ".join(extra))
-    if not details:
-        details.append("some are listed twice")
+    if twice:
+        details.append("listed twice: " + ", ".join(twice))
     raise CourseEditError(f"The new order must list each {what} once ({'; '.join(details)}).")
 
 

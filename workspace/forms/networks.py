@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import NetworkKind, Role, Visibility
 
@@ -111,7 +111,7 @@ class InvitationForm(FlaskForm):
     days = IntegerField(
         "Works for (days)",
         validators=[
-            DataRequired("Say how many days the link works."),
+            InputRequired("Say how many days the link works."),
             NumberRange(min=1, max=365, message="Between 1 and 365 days."),
         ],
     )

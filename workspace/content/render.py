@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -31,9 +31,8 @@ LinkResolver = Callable[[str], str]
 EXTERNAL_REL = "noopener noreferrer nofollow"
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A heading in a rendered lesson, for the table of contents."""
+class Heading(NamedTuple):
+    """A heading in a rendered lesson, for the table of contents: (level, text, anchor)."""
 
     level: int
     text: str
@@ -50,7 +49,11 @@ class RenderedLesson:
 
 def _resolve(url: str, env: dict[str, Any]) -> str:
     resolver: LinkResolver | None = env.get("resolve_link")
-    return resolver(url) if resolver is not None else url
+    if resolver is None:
+        return url
+    resolved = resolver(url)
+    # The resolver belongs to the web layer; still, never let it reintroduce a bad scheme.
+    return resolved if is_safe_url(resolved) else ""
 
 
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

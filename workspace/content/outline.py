@@ -58,16 +58,42 @@ def _text_field(data: dict[str, Any], name: str, problems: list[Problem]) -> str
     return str(value)
 
 
+_SLUG_RULE = "lowercase letters, digits and dashes"
+
+
+def _unit_lessons(slug: str, lessons: object, problems: list[Problem]) -> list[str]:
+    if lessons is None:
+        return []
+    if not isinstance(lessons, list):
+        problems.append(Problem("units", f"The lessons of unit \u201c{slug}\u201d must be a list."))
+        return []
+    listed: list[str] = []
+    for lesson in lessons:
+        where = f"Unit \u201c{slug}\u201d lists \u201c{lesson}\u201d"
+        if not is_slug(lesson):
+            problems.append(
+                Problem("units", f"{where}, which is not a lesson name ({_SLUG_RULE}).")
+            )
+        elif lesson in listed:
+            problems.append(Problem("units", f"{where} twice."))
+        else:
+            listed.append(lesson)
+    return listed
+
+
 def _unit(number: int, item: object, seen: set[str], problems: list[Problem]) -> UnitOutline | None:
     where = f"Unit {number}"
     if not isinstance(item, dict):
         problems.append(Problem("units", f"{where} must have a slug and a list of lessons."))
         return None
     slug = item.get("slug")
+    if slug is None:
+        problems.append(Problem("units", f"{where} has no slug."))
+        return None
     if not is_slug(slug):
-        shown = "has no slug" if slug is None else f"has the slug \u201c{slug}\u201d, which"
-        rule = "" if slug is None else " is not lowercase letters, digits and dashes"
-        problems.append(Problem("units", f"{where} {shown}{rule}."))
+        problems.append(
+            Problem("units", f"{where} has the slug \u201c{slug}\u201d, which is not {_SLUG_RULE}.")
+        )
         return None
     if slug in seen:
         problems.append(Problem("units", f"The unit \u201c{slug}\u201d is listed twice."))
@@ -76,30 +102,9 @@ def _unit(number: int, item: object, seen: set[str], problems: list[Problem]) ->
     if title is not None and not isinstance(title, str | int | float):
         problems.append(Problem("units", f"The title of unit \u201c{slug}\u201d must be text."))
         title = None
-    lessons = item.get("lessons")
-    if lessons is None:
-        lessons = []
-    if not isinstance(lessons, list):
-        problems.append(Problem("units", f"The lessons of unit \u201c{slug}\u201d must be a list."))
-        lessons = []
-    listed: list[str] = []
-    for lesson in lessons:
-        if not is_slug(lesson):
-            problems.append(
-                Problem(
-                    "units",
-                    f"Unit \u201c{slug}\u201d lists \u201c{lesson}\u201d, which is not a lesson "
-                    "name (lowercase letters, digits and dashes).",
-                )
-            )
-        elif lesson in listed:
-            problems.append(
-                Problem("units", f"Unit \u201c{slug}\u201d lists \u201c{lesson}\u201d twice.")
-            )
-        else:
-            listed.append(lesson)
+    lessons = _unit_lessons(slug, item.get("lessons"), problems)
     extra = {k: v for k, v in item.items() if k not in ("slug", "title", "lessons")}
-    return UnitOutline(slug, None if title is None else str(title), listed, extra)
+    return UnitOutline(slug, None if title is None else str(title), lessons, extra)
 
 
 def parse_course(text: str) -> CourseOutline:

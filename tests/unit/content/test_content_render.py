@@ -187,6 +187,11 @@ def test_external_links_get_rel_and_relative_ones_are_resolved():
     }
 
 
+def test_a_resolver_cannot_introduce_a_bad_scheme():
+    link = tree("[next](../calorimetry)", resolve_link=lambda url: "javascript:alert(1)").one("a")
+    assert link.attrs["href"] == ""
+
+
 def test_images_without_alt_text_still_render():
     image = tree("![](images/graph.png)").one("img")
     assert image.attrs["alt"] == "" and image.attrs["src"] == "images/graph.png"

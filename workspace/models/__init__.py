@@ -3,6 +3,7 @@
 from .accounts import AccessToken, LoginAttempt, RoleKind, TokenScope, User, hash_token
 from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
+from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 
 __all__ = [

@@ -1,0 +1,306 @@
+"""The editing services: every edit is one commit by the acting user, merges or conflicts
+like the storage engine says, records activity and settles the user's draft."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from typing import Any
+
+import pytest
+
+from workspace.extensions import db
+from workspace.git import Author
+from workspace.models import Activity, Course, User
+from workspace.services import drafts, editing
+from workspace.services.courses import CourseFields, create_course
+from workspace.storage import repo_store
+
+UNIT = "getting-started"
+LESSON = "first-lesson"
+PATH = f"units/{UNIT}/lessons/{LESSON}.md"
+TEXT = """---
+title: Energy transfer
+duration: 50  # two periods
+standards:
+  - HS-PS3-1
+custom_key: kept
+---
+
+# Launch
+
+First paragraph about ice.
+
+# Explore
+
+Second paragraph about heat.
+"""
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """Return a small valid PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\0" + b"\xff\x00\x00" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def world(make_user: Any, make_network: Any) -> dict[str, Any]:
+    ana = make_user("ana", display_name="Ana Lima")
+    ben = make_user("ben", display_name="Ben Okafor")
+    network = make_network("physics-net", ana, members={ben: "member"})
+    course = create_course(
+        db.session,
+        repo_store(),
+        ana,
+        network,
+        CourseFields(title="Physics", slug="physics", subject="Physics", grade_band="9-12"),
+    )
+    result = save(ana, course, TEXT, head(course))
+    return {"ana": ana, "ben": ben, "course": course, "base": result.commit}
+
+
+def head(course: Course) -> str:
+    with repo_store().open(course.id) as repo:
+        return repo.head() or ""
+
+
+def read(course: Course, path: str = PATH, rev: str = "main") -> str:
+    with repo_store().open(course.id) as repo:
+        return repo.read_file(path, rev).decode()
+
+
+def exists(course: Course, path: str) -> bool:
+    with repo_store().open(course.id) as repo:
+        return repo.exists(path, "main")
+
+
+def commit_info(course: Course, rev: str = "main") -> Any:
+    with repo_store().open(course.id) as repo:
+        return repo.commit_info(rev)
+
+
+def changed(course: Course, rev: str = "main") -> set[str]:
+    with repo_store().open(course.id) as repo:
+        found = repo.changed_files(repo.resolve(rev))
+    return {c.path for c in found} | {c.old_path for c in found if c.old_path}
+
+
+def save(user: User, course: Course, text: str, base: str, **kwargs: Any) -> editing.SaveResult:
+    return editing.save_lesson(
+        db.session, repo_store(), user, course, UNIT, LESSON, text, base, **kwargs
+    )
+
+
+def test_save_commits_as_the_user_with_a_default_message_and_activity(world):
+    ana, course = world["ana"], world["course"]
+    drafts.save_draft(db.session, ana, course, PATH, base_commit=world["base"], content="x")
+    result = save(ana, course, TEXT.replace("ice", "snow"), world["base"])
+    assert result.status == "committed" and result.commit == head(course)
+    info = commit_info(course)
+    assert info.author_name == "Ana Lima"
+    assert info.author_email == "ana@users.noreply.example.test"
+    assert info.summary == "Edit lesson: Energy transfer"
+    assert "snow" in read(course)
+    activity = db.session.scalars(db.select(Activity).filter_by(commit=result.commit)).one()
+    assert (activity.verb, activity.path, activity.actor_id) == ("edited", PATH, ana.id)
+    assert drafts.get_draft(db.session, ana, course, PATH) is None
+
+
+def test_saving_the_same_text_makes_no_commit(world):
+    result = save(world["ana"], world["course"], TEXT, world["base"])
+    assert result.unchanged and result.commit == world["base"]
+
+
+def test_concurrent_saves_to_different_paragraphs_merge(world):
+    ana, ben, course, base = world["ana"], world["ben"], world["course"], world["base"]
+    save(ana, course, TEXT.replace("about ice", "about melting ice"), base)
+    result = save(ben, course, TEXT.replace("about heat", "about heat flow"), base)
+    assert result.status == "merged"
+    assert result.merged_with == ["Ana Lima"]
+    text = read(course)
+    assert "about melting ice" in text and "about heat flow" in text
+
+
+def test_concurrent_saves_to_the_same_sentence_conflict_and_write_nothing(world):
+    ana, ben, course, base = world["ana"], world["ben"], world["course"], world["base"]
+    save(ana, course, TEXT.replace("about ice", "about glaciers"), base)
+    before = head(course)
+    ben_text = TEXT.replace("about ice", "about icebergs")
+    with pytest.raises(editing.SaveConflict) as caught:
+        save(ben, course, ben_text, base)
+    conflict = caught.value
+    assert head(course) == before
+    assert conflict.head == before and conflict.base_commit == base
+    assert "glaciers" in conflict.theirs and conflict.yours == ben_text
+    assert "<<<<<<<" in conflict.merged and "icebergs" in conflict.merged
+    assert conflict.author_names == ["Ana Lima"]
+    assert "Ana Lima changed the same part" in conflict.message
+
+
+def test_a_resolution_credits_the_other_author_as_co_author(world):
+    ben, course = world["ben"], world["course"]
+    resolved = TEXT.replace("about ice", "about glaciers and icebergs")
+    save(ben, course, resolved, head(course), co_authors=[Author("Ana Lima", "ana@x.test")])
+    info = commit_info(course)
+    assert info.author_name == "Ben Okafor"
+    assert "Co-authored-by: Ana Lima <ana@x.test>" in info.message
+
+
+def test_invalid_front_matter_is_refused_with_what_to_fix(world):
+    ana, course = world["ana"], world["course"]
+    before = head(course)
+    with pytest.raises(editing.LessonInvalid) as caught:
+        save(ana, course, "---\ntitle: [unclosed\n---\nBody\n", world["base"])
+    assert caught.value.http_status == 422
+    assert "front matter" in caught.value.message.lower()
+    with pytest.raises(editing.LessonInvalid) as caught:
+        save(ana, course, TEXT.replace("HS-PS3-1", "HS-XX9-9"), world["base"])
+    assert "HS-XX9-9" in caught.value.message
+    assert head(course) == before
+
+
+def test_an_unknown_base_commit_is_a_stale_base(world):
+    with pytest.raises(editing.StaleBase):
+        save(world["ana"], world["course"], TEXT, "0123456789abcdef0123456789abcdef01234567")
+    with pytest.raises(editing.StaleBase):
+        save(world["ana"], world["course"], TEXT, "not-a-commit")
+
+
+def test_saving_a_lesson_that_does_not_exist_is_not_found(world):
+    with pytest.raises(editing.LessonNotFound):
+        editing.save_lesson(
+            db.session, repo_store(), world["ana"], world["course"], UNIT, "nope", TEXT, "main"
+        )
+
+
+def test_create_lesson_adds_the_file_and_lists_it_in_one_commit(world):
+    ana, course = world["ana"], world["course"]
+    result = editing.create_lesson(
+        db.session, repo_store(), ana, course, UNIT, title="Heat and Temperature"
+    )
+    path = f"units/{UNIT}/lessons/heat-and-temperature.md"
+    assert result.path == path
+    assert changed(course) == {path, "course.yaml"}
+    assert "- heat-and-temperature" in read(course, "course.yaml")
+    assert commit_info(course).summary == "Add lesson: Heat and Temperature"
+    again = editing.create_lesson(
+        db.session, repo_store(), ana, course, UNIT, title="Heat and temperature"
+    )
+    assert again.path.endswith("heat-and-temperature-2.md")
+    with pytest.raises(editing.NameTaken):
+        editing.create_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, title="X")
+    with pytest.raises(editing.UnitNotFound):
+        editing.create_lesson(db.session, repo_store(), ana, course, "no-such-unit", title="X")
+
+
+def test_delete_lesson_removes_file_and_entry_unless_changed_since(world):
+    ana, ben, course, base = world["ana"], world["ben"], world["course"], world["base"]
+    save(ana, course, TEXT.replace("ice", "snow"), base)
+    with pytest.raises(editing.SaveConflict) as caught:
+        editing.delete_lesson(db.session, repo_store(), ben, course, UNIT, LESSON, base)
+    assert "not deleted" in caught.value.message
+    assert exists(course, PATH)
+    editing.delete_lesson(db.session, repo_store(), ben, course, UNIT, LESSON, head(course))
+    assert not exists(course, PATH)
+    assert LESSON not in read(course, "course.yaml")
+    assert changed(course) == {PATH, "course.yaml"}
+
+
+def test_restore_makes_a_new_commit_with_the_old_text(world):
+    ana, course, base = world["ana"], world["course"], world["base"]
+    save(ana, course, TEXT.replace("ice", "snow"), base)
+    editing.delete_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, head(course))
+    deleted_at = head(course)
+    result = editing.restore_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, base)
+    assert read(course) == TEXT
+    assert commit_info(course).parents == [deleted_at]
+    assert f"- {LESSON}" in read(course, "course.yaml")
+    assert result.status == "committed"
+
+
+def test_rename_and_move_update_course_yaml_in_the_same_commit(world):
+    ana, course = world["ana"], world["course"]
+    editing.create_unit(db.session, repo_store(), ana, course, "Thermal Energy")
+    editing.rename_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, "energy-intro")
+    assert changed(course) == {PATH, f"units/{UNIT}/lessons/energy-intro.md", "course.yaml"}
+    upload = editing.upload_image(
+        db.session, repo_store(), ana, course, UNIT, "Ice Cube.PNG", png_bytes(), "ice", 10_000
+    )
+    text = read(course, f"units/{UNIT}/lessons/energy-intro.md") + f"\n{upload.snippet}\n"
+    editing.save_lesson(
+        db.session, repo_store(), ana, course, UNIT, "energy-intro", text, head(course)
+    )
+    editing.move_lesson(
+        db.session, repo_store(), ana, course, UNIT, "energy-intro", "thermal-energy"
+    )
+    moved = "units/thermal-energy/lessons/energy-intro.md"
+    assert exists(course, moved) and exists(
+        course, "units/thermal-energy/lessons/images/ice-cube.png"
+    )
+    outline = read(course, "course.yaml")
+    assert outline.index("thermal-energy") < outline.index("energy-intro")
+    assert "Move lesson: Energy transfer to unit thermal-energy" == commit_info(course).summary
+
+
+def test_reorder_moves_a_lesson_up_and_refuses_past_the_top(world):
+    ana, course = world["ana"], world["course"]
+    editing.create_lesson(db.session, repo_store(), ana, course, UNIT, title="Second")
+    editing.move_lesson_step(db.session, repo_store(), ana, course, UNIT, "second", -1)
+    outline = read(course, "course.yaml")
+    assert outline.index("second") < outline.index(LESSON)
+    assert changed(course) == {"course.yaml"}
+    with pytest.raises(editing.EditError, match="already the first"):
+        editing.move_lesson_step(db.session, repo_store(), ana, course, UNIT, "second", -1)
+
+
+def test_units_are_added_renamed_and_deleted_only_when_empty(world):
+    ana, course = world["ana"], world["course"]
+    result = editing.create_unit(db.session, repo_store(), ana, course, "Waves & Sound")
+    assert changed(course) == {"units/waves-sound/unit.md", "course.yaml"}
+    assert result.path == "units/waves-sound/unit.md"
+    editing.rename_unit(
+        db.session, repo_store(), ana, course, "waves-sound", "waves", title="Waves"
+    )
+    assert exists(course, "units/waves/unit.md") and "title: Waves" in read(
+        course, "units/waves/unit.md"
+    )
+    with pytest.raises(editing.UnitNotEmpty, match=LESSON):
+        editing.delete_unit(db.session, repo_store(), ana, course, UNIT)
+    editing.delete_unit(db.session, repo_store(), ana, course, "waves")
+    assert not exists(course, "units/waves")
+    assert "waves" not in read(course, "course.yaml")
+
+
+def test_image_upload_checks_bytes_size_and_alt_text(world):
+    ana, course = world["ana"], world["course"]
+    store = repo_store()
+
+    def upload(name: str, data: bytes, alt: str = "a red square", limit: int = 10_000) -> Any:
+        return editing.upload_image(db.session, store, ana, course, UNIT, name, data, alt, limit)
+
+    first = upload("../../Diagram 1.png", png_bytes())
+    assert first.path == f"units/{UNIT}/lessons/images/diagram-1.png"
+    assert first.snippet == "![a red square](images/diagram-1.png)"
+    assert commit_info(course).summary == "Add image: diagram-1.png"
+    second = upload("diagram 1.png", png_bytes(3, 3))
+    assert second.name == "diagram-1-2.png"
+    with pytest.raises(editing.ImageRejected, match="SVG"):
+        upload("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    with pytest.raises(editing.ImageRejected, match="not a PNG"):
+        upload("fake.png", b"GIF-ish but not really an image")
+    with pytest.raises(editing.ImageTooLarge) as caught:
+        upload("big.png", png_bytes(), limit=10)
+    assert caught.value.http_status == 413
+    with pytest.raises(editing.ImageRejected, match="alt text"):
+        upload("ok.png", png_bytes(), alt="   ")

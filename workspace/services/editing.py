@@ -1,0 +1,277 @@
+"""Editing lessons: save, create, delete and restore, each as one commit.
+
+Every function takes the session, the repo store and the acting user, makes exactly one
+commit authored by that user (course.yaml changes travel in the same commit as the files they
+describe), records an Activity row, drops the user's draft of the file once the save lands,
+and commits the session. Views check Access.WRITE first (access.require_course).
+
+A save names the version it started from (`base_commit`): if others changed the lesson since,
+their changes are merged with yours; if both changed the same lines, SaveConflict carries both
+texts and nothing is written. Renames, moves, ordering and units live in `organizing`, image
+uploads in `images`; everything is re-exported here so callers have one module to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from ..content import course as outline
+from ..content.errors import ContentError, Problem
+from ..content.frontmatter import compose_lesson
+from ..content.paths import COURSE_FILE, slugify, title_from_slug, unique_slug, validate_slug
+from ..git import Author, Change, Delete, RepoStore, Write
+from ..models import Course, User
+from .edit_errors import (
+    CourseBusy,
+    EditError,
+    LessonInvalid,
+    LessonNotFound,
+    NameTaken,
+    SaveConflict,
+    SaveResult,
+    StaleBase,
+    UnitNotEmpty,
+    UnitNotFound,
+)
+from .edit_support import (
+    Landing,
+    checked_lesson,
+    course_outline,
+    edited_outline,
+    land,
+    lesson_slugs,
+    path_of_lesson,
+    read_text,
+    resolve_base,
+    title_in,
+    unit_exists,
+)
+from .images import ImageRejected, ImageTooLarge, ImageUpload, upload_image
+from .organizing import move_lesson, move_lesson_step, rename_lesson, reorder_lessons
+from .units import create_unit, delete_unit, move_unit_step, rename_unit, reorder_units
+
+__all__ = [
+    "CourseBusy",
+    "EditError",
+    "ImageRejected",
+    "ImageTooLarge",
+    "ImageUpload",
+    "LessonInvalid",
+    "LessonNotFound",
+    "NameTaken",
+    "SaveConflict",
+    "SaveResult",
+    "StaleBase",
+    "UnitNotEmpty",
+    "UnitNotFound",
+    "create_lesson",
+    "create_unit",
+    "delete_lesson",
+    "delete_unit",
+    "move_lesson",
+    "move_lesson_step",
+    "move_unit_step",
+    "rename_lesson",
+    "rename_unit",
+    "reorder_lessons",
+    "reorder_units",
+    "restore_lesson",
+    "save_lesson",
+    "suggest_lesson_slug",
+    "upload_image",
+]
+
+
+def save_lesson(
+    session: Session,
+    store: RepoStore,
+    user: User,
+    course: Course,
+    unit: str,
+    lesson: str,
+    content: str,
+    base_commit: str,
+    message: str | None = None,
+    co_authors: Sequence[Author] = (),
+) -> SaveResult:
+    """Return the result of saving the whole lesson file `content`, edited from `base_commit`.
+
+    Raises LessonInvalid (front matter does not parse or validate), LessonNotFound, StaleBase,
+    SaveConflict (nothing written) or CourseBusy. `co_authors` are credited with
+    Co-authored-by trailers (a conflict resolution credits the other side).
+    """
+    path = path_of_lesson(unit, lesson)
+    title = checked_lesson(content)
+    with store.open(course.id) as repo:
+        base = resolve_base(repo, base_commit)
+        if not repo.exists(path, base) and not repo.exists(path, "main"):
+            raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+        return land(
+            session,
+            repo,
+            user,
+            course,
+            [Write(path, content.encode("utf-8"))],
+            message=message or f"Edit lesson: {title}",
+            base=base,
+            landing=Landing("edited", f"edited lesson \u201c{title}\u201d", path, [path]),
+            co_authors=co_authors,
+        )
+
+
+def create_lesson(
+    session: Session,
+    store: RepoStore,
+    user: User,
+    course: Course,
+    unit: str,
+    lesson: str | None = None,
+    *,
+    title: str | None = None,
+    content: str | None = None,
+    message: str | None = None,
+    position: int | None = None,
+) -> SaveResult:
+    """Return the result of adding a lesson file and listing it in course.yaml, in one commit.
+
+    Without `lesson`, the file name is made from the title (and made unique in the unit);
+    without `content`, the file holds the title only. A unit that course.yaml does not list
+    gets the file alone (it shows as unlisted, like the unit).
+    """
+    named = lesson is not None
+    if lesson is None:
+        if not title or not title.strip():
+            raise LessonInvalid([Problem("title", "A new lesson needs a title.")])
+        lesson = slugify(title)
+    try:
+        validate_slug(lesson, what="lesson name")
+    except ContentError as exc:
+        raise EditError(exc.message) from None
+    if content is None:
+        content = compose_lesson({"title": (title or title_from_slug(lesson)).strip()}, "")
+    title = checked_lesson(content)
+    with store.open(course.id) as repo:
+        head = resolve_base(repo, None)
+        yaml_text, listed = course_outline(repo, head)
+        if not unit_exists(repo, head, unit, listed):
+            raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+        taken = lesson_slugs(repo, head, unit, listed)
+        if not named:
+            lesson = unique_slug(lesson, taken)
+        elif lesson in taken:
+            raise NameTaken(
+                f"The unit \u201c{unit}\u201d already has a lesson \u201c{lesson}\u201d."
+            )
+        path = path_of_lesson(unit, lesson)
+        changes: list[Change] = [Write(path, content.encode("utf-8"))]
+        if yaml_text is not None and unit in listed:
+            new_yaml = edited_outline(outline.add_lesson, yaml_text, unit, lesson, position)
+            changes.append(Write(COURSE_FILE, new_yaml))
+        return land(
+            session,
+            repo,
+            user,
+            course,
+            changes,
+            message=message or f"Add lesson: {title}",
+            base=head,
+            landing=Landing("created", f"added lesson \u201c{title}\u201d", path, [path]),
+        )
+
+
+def suggest_lesson_slug(store: RepoStore, course: Course, unit: str, title: str) -> str:
+    """Return a file name for a new lesson titled `title` that is free in the unit."""
+    with store.open(course.id) as repo:
+        head = resolve_base(repo, None)
+        _, listed = course_outline(repo, head)
+        return unique_slug(slugify(title), lesson_slugs(repo, head, unit, listed))
+
+
+def delete_lesson(
+    session: Session,
+    store: RepoStore,
+    user: User,
+    course: Course,
+    unit: str,
+    lesson: str,
+    base_commit: str,
+    message: str | None = None,
+) -> SaveResult:
+    """Return the result of deleting the lesson file and its course.yaml entry in one commit.
+
+    If someone changed the lesson after `base_commit`, nothing is deleted (SaveConflict), so
+    their work is never thrown away unseen. History keeps the file; restore_lesson brings it
+    back.
+    """
+    path = path_of_lesson(unit, lesson)
+    with store.open(course.id) as repo:
+        base = resolve_base(repo, base_commit)
+        text = read_text(repo, path, base)
+        if text is None:
+            raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+        title = title_in(text, title_from_slug(lesson))
+        changes: list[Change] = [Delete(path)]
+        yaml_text, listed = course_outline(repo, base)
+        if yaml_text is not None and lesson in listed.get(unit, []):
+            new_yaml = edited_outline(outline.remove_lesson, yaml_text, unit, lesson)
+            changes.append(Write(COURSE_FILE, new_yaml))
+        return land(
+            session,
+            repo,
+            user,
+            course,
+            changes,
+            message=message or f"Delete lesson: {title}",
+            base=base,
+            landing=Landing("deleted", f"deleted lesson \u201c{title}\u201d", path, [path]),
+            conflict_message=(
+                f"\u201c{title}\u201d changed after you opened it, so it was not deleted. "
+                "Look at the latest version, then delete it again if you still want to."
+            ),
+        )
+
+
+def restore_lesson(
+    session: Session,
+    store: RepoStore,
+    user: User,
+    course: Course,
+    unit: str,
+    lesson: str,
+    from_rev: str,
+    base_commit: str | None = None,
+    message: str | None = None,
+) -> SaveResult:
+    """Return the result of a new commit that puts back the lesson as it was at `from_rev`.
+
+    Nothing is rewritten: the old text becomes the newest version. A deleted lesson comes
+    back, listed again in its unit.
+    """
+    path = path_of_lesson(unit, lesson)
+    with store.open(course.id) as repo:
+        source = resolve_base(repo, from_rev)
+        text = read_text(repo, path, source)
+        if text is None:
+            raise LessonNotFound(
+                f"The lesson \u201c{lesson}\u201d did not exist in version {source[:10]}."
+            )
+        base = resolve_base(repo, base_commit)
+        title = title_in(text, title_from_slug(lesson))
+        changes: list[Change] = [Write(path, text.encode("utf-8"))]
+        if not repo.exists(path, base):
+            yaml_text, listed = course_outline(repo, base)
+            if yaml_text is not None and unit in listed and lesson not in listed[unit]:
+                new_yaml = edited_outline(outline.add_lesson, yaml_text, unit, lesson, None)
+                changes.append(Write(COURSE_FILE, new_yaml))
+        return land(
+            session,
+            repo,
+            user,
+            course,
+            changes,
+            message=message or f"Restore lesson: {title} (as of {source[:10]})",
+            base=base,
+            landing=Landing("restored", f"restored lesson \u201c{title}\u201d", path, [path]),
+        )

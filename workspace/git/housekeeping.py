@@ -31,8 +31,13 @@ def init_repository(path: Path) -> None:
     No template is copied, so the repository holds no sample hooks or other stray files.
     """
     run_git(None, ["init", "--bare", "--quiet", "--template=", "--initial-branch=main", str(path)])
+    # One append instead of a `git config` process per setting: the file is new and ours.
+    sections: dict[str, list[str]] = {}
     for key, value in REPOSITORY_CONFIG:
-        run_git(path, ["config", key, value])
+        section, name = key.split(".", 1)
+        sections.setdefault(section, []).append(f"\t{name} = {value}\n")
+    with (path / "config").open("a", encoding="utf-8") as config:
+        config.writelines(f"[{section}]\n" + "".join(items) for section, items in sections.items())
 
 
 def housekeep(path: Path, env: Mapping[str, str] | None = None) -> None:

@@ -23,7 +23,7 @@ _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]
 _HFS_IGNORABLE = re.compile(
     "[\u200c\u200d\u200e\u200f\u202a-\u202e\u206a-\u206f\ufeff]",
 )
-_HEX_SHA = re.compile(r"^[0-9a-fA-F]{4,64}$")
+_HEX_SHA = re.compile(r"[0-9a-fA-F]{4,64}")
 _NAMED_REVS = {"HEAD": "HEAD", BRANCH: BRANCH, BRANCH_REF: BRANCH}
 
 
@@ -65,6 +65,8 @@ def _check_component(path: str, component: str) -> None:
             raise InvalidPath(path, "it contains control or invisible formatting characters")
         if ch in _WINDOWS_FORBIDDEN:
             raise InvalidPath(path, f"the character {ch!r} is not allowed in file names")
+    if component.startswith("-"):
+        raise InvalidPath(path, "names may not begin with '-'")
     if component != component.strip() or component.endswith("."):
         raise InvalidPath(path, "names may not begin or end with spaces or end with a dot")
     if _is_dotgit(component):
@@ -118,7 +120,7 @@ def validate_rev(rev: str) -> str:
         raise InvalidRevision(rev)
     if rev in _NAMED_REVS:
         return _NAMED_REVS[rev]
-    if _HEX_SHA.match(rev):
+    if _HEX_SHA.fullmatch(rev):
         return rev.lower()
     raise InvalidRevision(rev)
 

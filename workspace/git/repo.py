@@ -10,7 +10,7 @@ import git
 
 from . import diffs, history, housekeeping, writes
 from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
-from .objects import MODE_TREE, ObjectReader, kind_of_mode
+from .objects import MODE_TREE, ObjectReader
 from .paths import BRANCH_REF, check_read_path, validate_rev
 from .records import (
     Author,
@@ -174,8 +174,8 @@ class CourseRepo:
             if not record:
                 continue
             meta, name = record.split(b"\t", 1)
-            mode, _kind, sha, size = meta.split()
-            kind = kind_of_mode(mode)
+            mode, kind_name, sha, size = meta.split()
+            kind = "link" if mode == b"120000" else kind_name.decode()
             entries.append(
                 TreeEntry(
                     path=base + name.decode("utf-8", "surrogateescape"),

@@ -1,0 +1,295 @@
+"""Reading a course's history: pages of commits with their files, one commit, comparisons, blame.
+
+A history page costs the same at any history length: one `git log` walk from the cursor (the
+storage engine's paging), the page's commit objects, and one `git diff-tree --stdin` for the
+files every commit on the page changed. Nothing here counts the whole log.
+
+Functions take an open CourseRepo and return plain dataclasses; views turn them into HTML
+or JSON. Revisions from URLs go through the engine's validation (`repo.resolve`), which
+raises InvalidRevision or RevisionNotFound for anything that is not a version of the course.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..content.paths import parse_lesson_path, title_from_slug
+from ..git import BlameLine, CommitInfo, CourseRepo, FileChange, FileDiff, PathNotFound, RepoStore
+from ..git.history import parse_name_status
+from ..models import Course, User
+from .edit_support import read_text, title_in
+from .editing import LessonNotFound, SaveResult, restore_lesson, save_lesson
+
+PAGE_SIZE = 50
+API_MAX_PAGE = 100
+# Beyond these, a page lists files without their diffs: a course's first commit or a sweeping
+# comparison can touch a thousand lessons, and nobody reads that many diffs on one page.
+MAX_FILES_WITH_DIFF = 60
+MAX_WORD_DIFF_BYTES = 200_000
+PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One commit on a history page with the files it changed (for a lesson: that file)."""
+
+    commit: CommitInfo
+    files: list[FileChange]
+
+    @property
+    def lesson(self) -> tuple[str, str] | None:
+        """Return (unit, lesson) of the lesson file this entry changed, if it is one."""
+        for change in self.files:
+            if change.status != "D" and (found := parse_lesson_path(change.path)):
+                return found
+        return None
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """A page of history, newest first; `next_after` is the cursor of the older page."""
+
+    entries: list[HistoryEntry]
+    next_after: str | None
+
+
+@dataclass(frozen=True)
+class FileView:
+    """One file's change as the commit and compare pages show it.
+
+    `words` holds the word-by-word runs for prose files (None for binary files, non-prose
+    files, files too large, or files beyond MAX_FILES_WITH_DIFF); `diff.text` holds the
+    unified hunks. `shown` is False when the diff was left out to keep the page small.
+    """
+
+    diff: FileDiff
+    words: list[tuple[str, str]] | None = None
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """The changes between two revisions (or one commit and its first parent)."""
+
+    old: str | None
+    new: str
+    files: list[FileView] = field(default_factory=list)
+
+    @property
+    def additions(self) -> int:
+        """Return how many lines were added across all files."""
+        return sum(f.diff.additions for f in self.files)
+
+    @property
+    def deletions(self) -> int:
+        """Return how many lines were removed across all files."""
+        return sum(f.diff.deletions for f in self.files)
+
+
+@dataclass(frozen=True)
+class BlameGroup:
+    """Consecutive lines of a file last changed by the same commit."""
+
+    sha: str
+    author_name: str
+    authored_at: datetime
+    summary: str
+    lines: list[BlameLine]
+
+
+def files_changed(repo: CourseRepo, commits: list[CommitInfo]) -> dict[str, list[FileChange]]:
+    """Return the files each commit changed against its first parent, in one git call."""
+    if not commits:
+        return {}
+    # A line "<commit> <parent>" makes diff-tree compare with that parent only, so a merge
+    # shows what it brought in rather than nothing; --always prints commits that changed none.
+    lines = [f"{c.sha} {c.parents[0]}" if c.parents else c.sha for c in commits]
+    out = repo.git(
+        ["diff-tree", "--stdin", "--always", "--root", "-r", "-z", "-M", "--name-status"],
+        input=("\n".join(lines) + "\n").encode("ascii"),
+    )
+    fields = out.split(b"\0")
+    wanted = [c.sha for c in commits]
+    found: dict[str, list[FileChange]] = {sha: [] for sha in wanted}
+    starts = []
+    position = 0
+    for index, value in enumerate(fields):
+        if position < len(wanted) and value == wanted[position].encode("ascii"):
+            starts.append(index)
+            position += 1
+    starts.append(len(fields))
+    for number, sha in enumerate(wanted[: len(starts) - 1]):
+        chunk = b"\0".join(fields[starts[number] + 1 : starts[number + 1]])
+        found[sha] = parse_name_status(chunk.lstrip(b"\0"))
+    return found
+
+
+def course_history(
+    repo: CourseRepo, after: str | None = None, limit: int = PAGE_SIZE, rev: str = "main"
+) -> HistoryView:
+    """Return one page of the course's history with the files each commit changed."""
+    page = repo.history(rev, after=after, limit=limit)
+    changes = files_changed(repo, page.commits)
+    entries = [HistoryEntry(c, changes.get(c.sha, [])) for c in page.commits]
+    return HistoryView(entries, page.next_after)
+
+
+def _earlier_names(after: str | None) -> list[str]:
+    """Return the file's earlier names a history cursor carries (after its colons)."""
+    return after.split(":")[1:] if after else []
+
+
+def lesson_history(
+    repo: CourseRepo, path: str, after: str | None = None, limit: int = PAGE_SIZE
+) -> HistoryView:
+    """Return one page of a file's history, following renames; each entry holds its change.
+
+    Raises PathNotFound when the file has no history at all (it never existed).
+    """
+    page = repo.history("main", path=path, after=after, limit=limit)
+    if not page.commits and after is None:
+        raise PathNotFound(path, repo.resolve("main"))
+    changes = files_changed(repo, page.commits)
+    names = {path, *_earlier_names(after)}
+    entries = []
+    for commit in page.commits:
+        touched = changes.get(commit.sha, [])
+        mine = [c for c in touched if c.path in names or (c.old_path or "") in names]
+        if not mine and len(touched) == 1:
+            mine = touched  # renamed on a page we have not seen: its only change is the file
+        for change in mine:
+            if change.old_path:
+                names.add(change.old_path)
+        entries.append(HistoryEntry(commit, mine[:1]))
+    return HistoryView(entries, page.next_after)
+
+
+def is_prose(path: str) -> bool:
+    """Return True for files read as prose (lessons, READMEs, course.yaml)."""
+    return path.lower().endswith(PROSE_SUFFIXES)
+
+
+def _text_at(repo: CourseRepo, path: str | None, rev: str | None) -> str | None:
+    if path is None or rev is None:
+        return ""
+    try:
+        data = repo.read_file(path, rev)
+    except PathNotFound:
+        return ""
+    if len(data) > MAX_WORD_DIFF_BYTES:
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def _word_runs(
+    repo: CourseRepo, diff: FileDiff, old: str | None, new: str
+) -> list[tuple[str, str]] | None:
+    """Return the word diff of one prose file, or None when it is not shown word by word."""
+    if diff.binary or not is_prose(diff.path) or not diff.text:
+        return None
+    before = _text_at(repo, diff.old_path or diff.path, old) if diff.status != "A" else ""
+    after = _text_at(repo, diff.path, new) if diff.status != "D" else ""
+    if before is None or after is None:
+        return None
+    return repo.word_diff(before, after)
+
+
+def compare(
+    repo: CourseRepo, old: str | None, new: str, path: str | None = None, words: bool = True
+) -> ChangeView:
+    """Return the per-file changes from `old` (None: the empty course) to `new`.
+
+    `path` limits the comparison to one file; `words` adds word-by-word runs for prose.
+    """
+    old_sha = repo.resolve(old) if old is not None else None
+    new_sha = repo.resolve(new)
+    files = []
+    for number, diff in enumerate(repo.diff(old_sha, new_sha, path)):
+        shown = number < MAX_FILES_WITH_DIFF
+        runs = _word_runs(repo, diff, old_sha, new_sha) if shown and words else None
+        files.append(FileView(diff, runs, shown))
+    return ChangeView(old_sha, new_sha, files)
+
+
+def commit_changes(repo: CourseRepo, sha: str, words: bool = True) -> tuple[CommitInfo, ChangeView]:
+    """Return a commit and its changes against its first parent (everything, for the first)."""
+    info = repo.commit_info(sha)
+    return info, compare(repo, info.parents[0] if info.parents else None, info.sha, words=words)
+
+
+def blame_groups(repo: CourseRepo, path: str, rev: str = "main") -> list[BlameGroup]:
+    """Return the file's lines at `rev`, grouped into runs last changed by the same commit."""
+    groups: list[BlameGroup] = []
+    for line in repo.blame(path, rev):
+        if groups and groups[-1].sha == line.sha:
+            groups[-1].lines.append(line)
+        else:
+            groups.append(
+                BlameGroup(line.sha, line.author_name, line.authored_at, line.summary, [line])
+            )
+    return groups
+
+
+def restore(
+    session: Session,
+    store: RepoStore,
+    user: User,
+    course: Course,
+    path: str,
+    source_path: str,
+    source: str,
+) -> SaveResult:
+    """Return the result of a new commit putting the lesson at `path` back as it was at `source`.
+
+    `source_path` is the lesson's file at `source`: when the lesson has been renamed since, its
+    text then is saved under its current name (restore_lesson reads one path at both times).
+    Nothing is rewritten: the old text becomes the newest version.
+    """
+    unit, lesson = parse_lesson_path(path) or ("", "")
+    if source_path == path:
+        return restore_lesson(session, store, user, course, unit, lesson, source)
+    with store.open(course.id) as repo:
+        text = read_text(repo, source_path, source)
+        head = repo.resolve("main")
+    if text is None:
+        raise LessonNotFound(f"The file “{source_path}” did not exist in version {source[:10]}.")
+    title = title_in(text, title_from_slug(lesson))
+    message = f"Restore lesson: {title} (as of {source[:10]}, then named {source_path})"
+    return save_lesson(session, store, user, course, unit, lesson, text, head, message)
+
+
+def commit_json(commit: CommitInfo) -> dict[str, Any]:
+    """Return a commit as the JSON API shows it."""
+    return {
+        "sha": commit.sha,
+        "parents": commit.parents,
+        "author": {"name": commit.author_name, "email": commit.author_email},
+        "authored_at": commit.authored_at.isoformat(),
+        "committer": {"name": commit.committer_name, "email": commit.committer_email},
+        "committed_at": commit.committed_at.isoformat(),
+        "message": commit.message,
+        "summary": commit.summary,
+        "co_authors": [{"name": a.name, "email": a.email} for a in commit.co_authors],
+    }
+
+
+def file_change_json(change: FileChange) -> dict[str, Any]:
+    """Return a changed file as the JSON API shows it."""
+    return {"status": change.status, "path": change.path, "old_path": change.old_path}
+
+
+def diff_json(diff: FileDiff) -> dict[str, Any]:
+    """Return one file's diff as the JSON API shows it (unified hunks in `diff`)."""
+    return {
+        "path": diff.path,
+        "old_path": diff.old_path,
+        "status": diff.status,
+        "binary": diff.binary,
+        "additions": diff.additions,
+        "deletions": diff.deletions,
+        "diff": diff.text,
+    }

@@ -201,7 +201,8 @@ def test_members_leave_by_themselves(client: Any, school: dict[str, Any], who: s
 
 def test_leaving_needs_a_post(client: Any, school: dict[str, Any]) -> None:
     client.login_as(school["member"])
-    assert client.get("/n/school/leave").status_code == 405
+    client.get("/n/school/leave")
+    assert role_of(school["member"]) == "member"
     assert client.post("/n/school/leave", csrf=False).status_code == 400
     assert role_of(school["member"]) == "member"
 
@@ -304,3 +305,15 @@ def test_a_request_from_another_network_cannot_be_decided_here(
     assert "There is no such request in this network." in response.text
     assert role_of(school["outsider"], "school") is None
     assert role_of(school["outsider"], "open") is None
+
+
+def test_a_request_can_only_be_approved_or_declined(
+    client: Any, school: dict[str, Any], open_net: Network
+) -> None:
+    client.login_as(school["outsider"])
+    client.post("/n/open/join", data={"message": "Hi"})
+    request = db.session.scalar(db.select(JoinRequest))
+    client.login_as(school["lead"])
+    assert client.post(f"/n/open/requests/{request.id}/maybe").status_code == 404
+    db.session.refresh(request)
+    assert request.status == "pending"

@@ -141,10 +141,12 @@ def leave(net: str) -> Response:
     return redirect(url_for("networks.directory"))
 
 
-@bp.post("/n/<net>/requests/<int:request_id>/<any(approve, decline):decision>")
+@bp.post("/n/<net>/requests/<int:request_id>/<decision>")
 def decide_request(net: str, request_id: int, decision: str) -> Response:
     """Approve (the person becomes a member) or decline a request to join."""
     network, actor = _manager(net)
+    if decision not in ("approve", "decline"):
+        abort(404)
     try:
         found = joining.decide_join_request(
             db.session, network, actor, request_id, decision == "approve", utcnow()

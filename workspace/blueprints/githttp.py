@@ -7,8 +7,8 @@ repository named by the course's id (see workspace.gitserve.backend).
 
 Who is asking: a personal access token, sent as the password of HTTP Basic (any user name,
 as git credential helpers store it) or as `Authorization: Bearer`. Account passwords are never
-accepted. Anonymous requests may read public networks' courses; for anything else they get
-401, also when the course does not exist, so private networks do not reveal what they hold.
+accepted. Anonymous requests may read public networks' courses; anywhere else they get 401,
+also when the course does not exist, so private networks do not reveal what they hold.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ def repository(net: str, course: str) -> Response:
 @bp.get("/<net>/<course>.git/info/refs")
 def info_refs(net: str, course: str) -> Response:
     """Advertise the course's refs to `git clone`, `fetch` or `push` (smart protocol only)."""
-    service = request.args.get("service", "")
-    if service not in SERVICES or len(request.args) != 1:
+    given = list(request.args.items(multi=True))
+    service = given[0][1] if len(given) == 1 and given[0][0] == "service" else ""
+    if service not in SERVICES:
         return _not_found()
     return _serve(net, course, "info/refs", service, query=f"service={service}")
 
@@ -94,7 +95,10 @@ def _serve(net: str, slug: str, path: str, service: str, query: str) -> Response
     if network is not None and course is not None:
         granted = permissions(caller.user, network, course, token_scope=scope)
     if network is None or course is None or not granted & Access.READ:
-        return _ask_for_token() if caller.user is None else _not_found()
+        # Anonymous callers learn nothing about private networks: everything there asks for
+        # a token, whether or not the course exists.
+        hidden = network is None or not permissions(None, network) & Access.READ
+        return _ask_for_token() if caller.user is None and hidden else _not_found()
     if renamed:
         return _moved(course)
     pushing = service == "git-receive-pack"

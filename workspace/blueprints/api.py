@@ -1,7 +1,0 @@
-"""The api area (views are added by the work on this area)."""
-
-from __future__ import annotations
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -198,13 +198,11 @@ def _blob_problems(git_dir: Path, blobs: dict[tuple[str, str], str], rules: Push
             blob, _kind, size = line.split()
             sizes[blob] = int(size)
     to_parse: list[tuple[str, str, str]] = []
-    limit_mb = rules.max_file_bytes / (1024 * 1024)
     for (blob, path), commit in blobs.items():
         if sizes.get(blob, 0) > rules.max_file_bytes:
-            size_mb = sizes[blob] / (1024 * 1024)
             problems.append(
-                f"{commit[:10]} {path}: the file is {size_mb:.1f} MB; files may be at most "
-                f"{limit_mb:g} MB."
+                f"{commit[:10]} {path}: the file is {_size(sizes[blob])}; files may be at most "
+                f"{_size(rules.max_file_bytes)}."
             )
         elif path == COURSE_FILE or parse_lesson_path(path) is not None:
             to_parse.append((blob, path, commit))
@@ -239,6 +237,8 @@ def _is_ancestor(git_dir: Path, old: str, new: str) -> bool:
         env=_env(),
         check=False,
     )
+    if proc.returncode not in (0, 1):  # 1 means "not an ancestor"; anything else is a failure
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
     return proc.returncode == 0
 
 
@@ -262,6 +262,13 @@ def _git_bytes(git_dir: Path, args: list[str], input: str | None = None) -> byte
 def _env() -> dict[str, str]:
     # The hook's environment carries the quarantine directory; keep it, and never prompt.
     return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def _size(size: int) -> str:
+    """Return a byte count as people read it: "740 KB", "12.5 MB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def _show(path: bytes) -> str:

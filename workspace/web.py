@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,8 +54,12 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(login_id: str) -> User | None:
+        user_id, _, token = login_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not secrets.compare_digest(user.session_token, token):
+            return None  # signed out: the password changed since this session began
+        return user
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[Any, int]:

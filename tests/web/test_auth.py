@@ -46,7 +46,9 @@ def login(
 
 def signed_in_id(client: Any) -> str | None:
     with client.session_transaction() as session:
-        return session.get("_user_id")
+        login_id = session.get("_user_id")
+    # The login id is "<user id>:<session token>"; tests compare the user id part.
+    return login_id.partition(":")[0] if login_id else None
 
 
 def count(model: type) -> int:

@@ -169,3 +169,29 @@ def test_password_page_names_autocomplete_for_password_managers(
     assert 'autocomplete="current-password"' in page
     assert page.count('autocomplete="new-password"') == 2
     assert '<label for="current_password">' in page
+
+
+def test_changing_the_password_signs_out_other_sessions_but_not_this_one(app, make_user):
+    user = make_user("ana")
+    here, elsewhere = app.test_client(), app.test_client()
+    for client in (here, elsewhere):
+        response = client.post(
+            "/auth/login", data={"identifier": "ana", "password": TEST_PASSWORD, "remember": "y"}
+        )
+        assert response.status_code == 302
+    assert elsewhere.get("/settings/profile").status_code == 200
+
+    response = here.post(
+        "/settings/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+        follow_redirects=True,
+    )
+    assert b"Other devices have been signed out" in response.data
+    assert here.get("/settings/profile").status_code == 200
+    # The other browser's session and its remember-me cookie no longer sign it in.
+    assert elsewhere.get("/settings/profile").status_code == 302
+    assert user.session_token  # rotated, still set

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from ..extensions import db
 from ..forms.accounts import PasswordForm, ProfileForm, TokenForm, attach_error
@@ -69,7 +69,10 @@ def password() -> ResponseReturnValue:
             attach_error(form, error)
         else:
             db.session.commit()
-            flash("Your password is changed.", "success")
+            # This session stays signed in (remembered if it was); every other one is signed out.
+            remembered = "remember_token" in request.cookies
+            login_user(_me(), remember=remembered)
+            flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for(".password"))
     return render_template("settings/password.html", form=form)
 

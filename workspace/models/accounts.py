@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -42,6 +43,11 @@ class User(UserMixin, db.Model):
     role_kind: Mapped[str] = mapped_column(String(40), default=RoleKind.TEACHER.value)
     bio: Mapped[str] = mapped_column(String(2000), default="")
     is_site_admin: Mapped[bool] = mapped_column(default=False)
+    # Part of the login id in every session and remember-me cookie: changing the password
+    # rotates it, which signs the account out everywhere else.
+    session_token: Mapped[str] = mapped_column(
+        String(32), default=lambda: secrets.token_hex(16)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
@@ -49,7 +55,13 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Set the password and sign the account out of every other session."""
         self.password_hash = generate_password_hash(password, method=method)
+        self.session_token = secrets.token_hex(16)
+
+    def get_id(self) -> str:
+        """Return the login id kept in sessions: the user id and the current session token."""
+        return f"{self.id}:{self.session_token}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,0 +1,70 @@
+"""Helpers shared by the editor's views: loading the lesson being edited, JSON errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, jsonify, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..access import Access, require_course
+from ..content.errors import ContentError
+from ..content.paths import lesson_path
+from ..extensions import login_manager
+from ..models import Course, Network, User
+from ..services.edit_errors import EditError
+
+ARCHIVED = "This course is archived, so it is read-only. A leader can unarchive it in its settings."
+
+
+@dataclass(frozen=True)
+class Target:
+    """The course (and lesson) a view edits, with the acting user."""
+
+    network: Network
+    course: Course
+    access: Access
+    user: User
+    unit: str = ""
+    lesson: str = ""
+    path: str = ""
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        """Return the URL of an editor endpoint for this lesson."""
+        if self.lesson:
+            values = {"unit": self.unit, "lesson": self.lesson, **values}
+        return url_for(endpoint, net=self.network.slug, course=self.course.slug, **values)
+
+    @property
+    def lesson_url(self) -> str:
+        """Return the lesson's reading page."""
+        return self.url("lessons.lesson")
+
+
+def course_target(net: str, course: str) -> Target:
+    """Return the course to edit, or abort: 404 unseen, 403 without write access or archived."""
+    network, row, access = require_course(net, course, Access.READ)
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if row.is_archived:
+        abort(403, description=ARCHIVED)
+    if Access.WRITE not in access:
+        abort(403, description="Your role in this network lets you read this course, not edit it.")
+    return Target(network, row, access, current_user)  # type: ignore[arg-type]
+
+
+def lesson_target(net: str, course: str, unit: str, lesson: str) -> Target:
+    """Return the lesson to edit, or abort like course_target (404 for impossible names)."""
+    target = course_target(net, course)
+    try:
+        path = lesson_path(unit, lesson)
+    except ContentError as exc:
+        abort(404, description=exc.message)
+    return Target(target.network, target.course, target.access, target.user, unit, lesson, path)
+
+
+def json_error(error: EditError, **extra: Any) -> tuple[Response, int]:
+    """Return the JSON answer for an edit that did not land."""
+    return jsonify({"status": "error", "message": error.message, **extra}), error.http_status

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, cast
 
 from ..content import COURSE_FILE, ContentError, parse_course, parse_lesson, parse_lesson_path
 from ..git import InvalidPath, normalize_path
@@ -206,11 +208,38 @@ def _blob_problems(git_dir: Path, blobs: dict[tuple[str, str], str], rules: Push
             )
         elif path == COURSE_FILE or parse_lesson_path(path) is not None:
             to_parse.append((blob, path, commit))
+    wanted: dict[str, list[tuple[str, str]]] = {}
     for blob, path, commit in to_parse:
-        problem = _text_problem(_git_bytes(git_dir, ["cat-file", "blob", blob]), path)
-        if problem is not None:
-            problems.append(f"{commit[:10]} {path}: {problem}")
+        wanted.setdefault(blob, []).append((path, commit))
+    for blob, data in _read_blobs(git_dir, list(wanted)):
+        for path, commit in wanted[blob]:
+            problem = _text_problem(data, path)
+            if problem is not None:
+                problems.append(f"{commit[:10]} {path}: {problem}")
     return problems
+
+
+def _read_blobs(git_dir: Path, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Yield (blob id, content) for each blob, read by one `git cat-file --batch`."""
+    if not blobs:
+        return
+    with tempfile.TemporaryFile() as ids:
+        ids.write("".join(f"{blob}\n" for blob in blobs).encode("ascii"))
+        ids.seek(0)
+        with subprocess.Popen(  # noqa: S603 (fixed executable, ids from git itself)
+            ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],  # noqa: S607
+            stdin=ids,
+            stdout=subprocess.PIPE,
+            env=_env(),
+        ) as proc:
+            out = cast(IO[bytes], proc.stdout)
+            for _ in blobs:
+                blob, _kind, size = out.readline().decode("ascii").split()
+                data = out.read(int(size))
+                out.read(1)  # the newline after each object
+                yield blob, data
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args)
 
 
 def _text_problem(data: bytes, path: str) -> str | None:

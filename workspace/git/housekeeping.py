@@ -54,9 +54,18 @@ def housekeep(path: Path, env: Mapping[str, str] | None = None) -> None:
         timeout=HOUSEKEEPING_TIMEOUT,
     )
     run_git(path, ["gc", "--auto", "--quiet"], env=env, timeout=HOUSEKEEPING_TIMEOUT)
+    refresh_commit_graph(path, env)
+
+
+def refresh_commit_graph(path: Path, env: Mapping[str, str] | None = None) -> None:
+    """Add the commits made since the last write to the commit-graph, with Bloom filters.
+
+    `--split` writes only the new commits as a small extra layer (git merges layers as
+    they pile up), so the cost follows the number of new commits, not the history.
+    """
     run_git(
         path,
-        ["commit-graph", "write", "--reachable", "--changed-paths", "--no-progress"],
+        ["commit-graph", "write", "--reachable", "--changed-paths", "--split", "--no-progress"],
         env=env,
         timeout=HOUSEKEEPING_TIMEOUT,
     )

@@ -27,8 +27,27 @@ def _thread_lock(path: Path) -> threading.Lock:
         return lock
 
 
+class HeldLock:
+    """The course lock while held; its file also counts the saves made through it."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def count_save(self) -> int:
+        """Return the number of saves landed so far, counting one more.
+
+        The count lives in the lock file, so every worker process of the server sees the
+        same number; it decides when housekeeping is due.
+        """
+        raw = os.pread(self.fd, 32, 0).strip()
+        count = (int(raw) if raw.isdigit() else 0) + 1
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, b"%d\n" % count, 0)
+        return count
+
+
 @contextmanager
-def course_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def course_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[HeldLock]:
     """Hold the write lock of one course for the duration of the block.
 
     Threads of one process wait on a threading.Lock (with a timeout); processes then exclude
@@ -45,7 +64,7 @@ def course_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            yield HeldLock(fd)
         finally:
             os.close(fd)  # closing releases the flock
     finally:

@@ -15,7 +15,6 @@ from .objects import (
     MODE_TREE,
     object_id,
     serialize_tree,
-    write_loose,
 )
 from .records import Change, Delete, Rename, Write
 from .runner import run_git
@@ -35,6 +34,7 @@ class SavePlan:
     tree: str
     merged_paths: list[str] = field(default_factory=list)
     added: set[str] = field(default_factory=set)
+    objects: list[tuple[bytes, bytes]] = field(default_factory=list)  # to write: (kind, data)
 
 
 @dataclass
@@ -45,6 +45,7 @@ class _Planner:
     edits: dict[str, Entry] = field(default_factory=dict)
     merged: list[str] = field(default_factory=list)
     conflicts: list[FileConflict] = field(default_factory=list)
+    objects: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     def at(self, tree: str, path: str) -> Entry:
         """Return the state of `path` in `tree`."""
@@ -85,9 +86,9 @@ class _Planner:
                 path, (base, base_data), (head, theirs_data), (yours, yours_data), reason, merged
             )
             return False, None
-        sha = write_loose(self.repo.path / "objects", b"blob", merged, fsync=self.repo.fsync)
+        self.objects.append((b"blob", merged))
         self.merged.append(path)
-        return True, (head[0], sha)
+        return True, (head[0], object_id(b"blob", merged))
 
     def conflict(
         self,
@@ -165,8 +166,11 @@ def plan_save(
             _plan_rename(p, change, blobs, head or "")
     if p.conflicts:
         raise ConflictError(p.conflicts, head or "", base)
-    tree = _apply(repo, head_tree, p.edits) or _store_tree(repo, [])
-    return SavePlan(tree, p.merged, added)
+    tree = _apply(repo, head_tree, p.edits, p.objects)
+    if tree is None:
+        p.objects.append((b"tree", b""))
+        tree = EMPTY_TREE
+    return SavePlan(tree, p.merged, added, p.objects)
 
 
 def _plan_rename(p: _Planner, change: Rename, blobs: Mapping[str, str], head: str) -> None:
@@ -221,13 +225,13 @@ def _is_ancestor(repo: CourseRepo, base: str, head: str) -> bool:
     return proc.returncode == 0
 
 
-def _store_tree(repo: CourseRepo, entries: list[tuple[bytes, bytes, bytes]]) -> str:
-    """Return the id of a tree object after writing it."""
-    return write_loose(repo.path / "objects", b"tree", serialize_tree(entries), fsync=repo.fsync)
+def _apply(
+    repo: CourseRepo, tree: str, edits: Mapping[str, Entry], objects: list[tuple[bytes, bytes]]
+) -> str | None:
+    """Return the id of `tree` with `edits` applied (None if it ends up empty).
 
-
-def _apply(repo: CourseRepo, tree: str, edits: Mapping[str, Entry]) -> str | None:
-    """Return the id of `tree` with `edits` applied (None if it ends up empty)."""
+    New tree objects are appended to `objects`, to be written in one batch with the commit.
+    """
     root: Node = {}
     for path, entry in edits.items():
         node = root
@@ -238,11 +242,17 @@ def _apply(repo: CourseRepo, tree: str, edits: Mapping[str, Entry]) -> str | Non
                 raise PathExists(path, f"“{path}” cannot be both a file and a folder.")
             node = child
         node[name] = entry
-    return _rebuild(repo, tree, root, "")
+    return _rebuild(repo, tree, root, "", objects)
 
 
-def _rebuild(repo: CourseRepo, tree: str | None, node: Node, prefix: str) -> str | None:
-    """Return the id of `tree` rebuilt with the changes in `node`, writing changed trees."""
+def _rebuild(
+    repo: CourseRepo,
+    tree: str | None,
+    node: Node,
+    prefix: str,
+    objects: list[tuple[bytes, bytes]],
+) -> str | None:
+    """Return the id of `tree` rebuilt with the changes in `node`; new trees go to `objects`."""
     entries = {name: (mode, sha) for mode, name, sha in (repo.reader.tree(tree) if tree else [])}
     for name, change in node.items():
         path = prefix + name.decode("utf-8")
@@ -250,7 +260,8 @@ def _rebuild(repo: CourseRepo, tree: str | None, node: Node, prefix: str) -> str
         if isinstance(change, dict):
             if existing is not None and existing[0] != MODE_TREE:
                 raise PathExists(path, f"“{path}” is a file, so it cannot hold other files.")
-            child = _rebuild(repo, existing[1].hex() if existing else None, change, path + "/")
+            child_tree = existing[1].hex() if existing else None
+            child = _rebuild(repo, child_tree, change, path + "/", objects)
             if child is None:
                 entries.pop(name, None)
             else:
@@ -264,6 +275,7 @@ def _rebuild(repo: CourseRepo, tree: str | None, node: Node, prefix: str) -> str
     if not entries:
         return None
     data = serialize_tree([(mode, name, sha) for name, (mode, sha) in entries.items()])
-    if tree is not None and object_id(b"tree", data) == tree:
-        return tree
-    return write_loose(repo.path / "objects", b"tree", data, fsync=repo.fsync)
+    sha = object_id(b"tree", data)
+    if sha != tree:
+        objects.append((b"tree", data))
+    return sha

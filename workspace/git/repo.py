@@ -23,6 +23,7 @@ from .records import (
     HistoryPage,
     TreeEntry,
 )
+from .refs import RefUpdater
 from .runner import CLEAN_ENV, run_git
 
 
@@ -49,7 +50,7 @@ class CourseRepo:
         env: Mapping[str, str] | None = None,
         reader: ObjectReader | None = None,
         release: Callable[[ObjectReader], None] | None = None,
-        after_commit: Callable[[], None] | None = None,
+        after_commit: Callable[[int], None] | None = None,
         fsync: bool = True,
     ) -> None:
         self.path = Path(path)
@@ -71,7 +72,7 @@ class CourseRepo:
         if self._release is not None:
             self._release(self.reader)
         else:
-            self.reader.repo.close()
+            self.reader.close()
 
     def __enter__(self) -> CourseRepo:
         return self
@@ -83,6 +84,12 @@ class CourseRepo:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def swap_main(self, new: str, old: str | None) -> bool:
+        """Return True if main moved from `old` to `new`, False if it was not at `old`."""
+        if self.reader.ref_updater is None:
+            self.reader.ref_updater = RefUpdater(self.path, self.env)
+        return self.reader.ref_updater.swap(new, old)
 
     def git(self, args: Sequence[str], **kwargs: object) -> bytes:
         """Return the standard output of a git command run on this repository."""
@@ -240,9 +247,9 @@ class CourseRepo:
         See writes.commit_changes for the merge rules. Raises ConflictError (nothing written)
         when the changes overlap changes made since `base`.
         """
-        result = writes.commit_changes(self, changes, author, message, base, co_authors)
-        if not result.unchanged and self._after_commit is not None:
-            self._after_commit()
+        result, saves = writes.commit_changes(self, changes, author, message, base, co_authors)
+        if saves and self._after_commit is not None:
+            self._after_commit(saves)
         return result
 
     def housekeep(self) -> None:

@@ -7,12 +7,12 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
 from .errors import RepositoryExists, RepositoryMissing
-from .housekeeping import housekeep, init_repository
+from .housekeeping import housekeep, init_repository, refresh_commit_graph
 from .locking import course_lock
 from .objects import ObjectReader
 from .records import Author, Write
@@ -21,15 +21,16 @@ from .repo import CourseRepo, open_gitpython
 logger = logging.getLogger(__name__)
 DEFAULT_POOL_SIZE = 8
 DEFAULT_GC_EVERY = 100
+DEFAULT_GRAPH_EVERY = 10
 
 
 class RepoStore:
     """All course repositories under one root folder: `<root>/<course id>.git`.
 
     Open repositories are handed out by open() and come back to a bounded pool on close(),
-    so a read does not pay for starting git's object reader each time. Every `gc_every`
-    commits made through this store start housekeeping of that course in a background
-    thread (0 turns this off); the save that triggers it does not wait.
+    so a read does not pay for starting git's object reader each time. Saves trigger
+    housekeeping of their course in a background thread (see _count_commit; 0 turns a step
+    off); the save that triggers it does not wait.
     """
 
     def __init__(
@@ -38,17 +39,18 @@ class RepoStore:
         *,
         pool_size: int = DEFAULT_POOL_SIZE,
         gc_every: int = DEFAULT_GC_EVERY,
+        graph_every: int = DEFAULT_GRAPH_EVERY,
         fsync: bool = True,
     ) -> None:
         self.root = Path(root)
         self.pool_size = pool_size
         self.gc_every = gc_every
+        self.graph_every = graph_every
         self.fsync = fsync
         self._lock = threading.Lock()
         self._pool: list[tuple[int, int, ObjectReader]] = []  # (course id, generation, reader)
         self._pool_pid = os.getpid()
         self._generation: dict[int, int] = {}
-        self._commits: dict[int, int] = {}
         self._housekeepers: dict[int, threading.Thread] = {}
 
     # -- locations --------------------------------------------------------------------------
@@ -141,7 +143,7 @@ class RepoStore:
                 stale = [entry for entry in self._pool if entry[0] == course_id]
                 self._pool = [entry for entry in self._pool if entry[0] != course_id]
             for _, _, reader in stale:
-                reader.repo.close()
+                reader.close()
             shutil.rmtree(doomed, ignore_errors=True)
             lock.unlink(missing_ok=True)
 
@@ -150,7 +152,7 @@ class RepoStore:
         with self._lock:
             pooled, self._pool = self._pool, []
         for _, _, reader in pooled:
-            reader.repo.close()
+            reader.close()
 
     # -- pool -------------------------------------------------------------------------------
 
@@ -173,40 +175,48 @@ class RepoStore:
                 while len(self._pool) > self.pool_size:
                     evicted.append(self._pool.pop(0)[2])
         for old in evicted:
-            old.repo.close()
+            old.close()
 
     # -- housekeeping -----------------------------------------------------------------------
 
     def gc(self, course_id: int) -> None:
-        """Run housekeeping on a course now, in this thread."""
+        """Run full housekeeping on a course now, in this thread."""
         path = self.path_for(course_id)
         if not (path / "objects").is_dir():
             raise RepositoryMissing(course_id)
         housekeep(path)
 
-    def _count_commit(self, course_id: int) -> None:
-        """Count a commit; every gc_every commits start background housekeeping."""
-        if self.gc_every <= 0:
+    def _count_commit(self, course_id: int, saves: int) -> None:
+        """Start background housekeeping when the course's save count says it is due.
+
+        Every `graph_every` saves the commit-graph gains a small layer for the new commits
+        (about 10 ms), which keeps file history on the fast path; every `gc_every` saves
+        loose objects are packed too. The count is shared by all server processes.
+        """
+        if self.gc_every > 0 and saves % self.gc_every == 0:
+            task: Callable[[Path], None] = housekeep
+        elif self.graph_every > 0 and saves % self.graph_every == 0:
+            task = refresh_commit_graph
+        else:
             return
         with self._lock:
-            count = self._commits.get(course_id, 0) + 1
-            self._commits[course_id] = count % self.gc_every
+            self._forget_after_fork()
             running = self._housekeepers.get(course_id)
-            if count < self.gc_every or (running is not None and running.is_alive()):
-                return
+            if running is not None and running.is_alive():
+                return  # the next trigger will catch up
             thread = threading.Thread(
                 target=self._housekeep_quietly,
-                args=(course_id,),
+                args=(course_id, task),
                 name=f"course-{course_id}-housekeeping",
                 daemon=True,
             )
             self._housekeepers[course_id] = thread
         thread.start()
 
-    def _housekeep_quietly(self, course_id: int) -> None:
-        """Run housekeeping; a failure must never reach the teacher who happened to save."""
+    def _housekeep_quietly(self, course_id: int, task: Callable[[Path], None]) -> None:
+        """Run a housekeeping task; a failure must never reach the teacher who saved."""
         try:
-            self.gc(course_id)
+            task(self.path_for(course_id))
         except Exception:  # logged; the next trigger tries again
             logger.exception("housekeeping of course %s failed", course_id)
 

@@ -16,17 +16,15 @@ from typing import TYPE_CHECKING
 
 from .errors import ConcurrentUpdateError, InvalidPath
 from .locking import course_lock
-from .objects import EMPTY_TREE, write_loose
-from .paths import BRANCH_REF, normalize_path
+from .objects import EMPTY_TREE, write_loose_batch
+from .paths import normalize_path
 from .planning import SavePlan, plan_save
 from .records import Author, Change, CommitResult, Delete, Rename, Write
-from .runner import GitFailure
 
 if TYPE_CHECKING:
     from .repo import CourseRepo
 
 MAX_ATTEMPTS = 8
-ZERO_SHA = "0" * 40
 
 
 def commit_changes(
@@ -36,8 +34,9 @@ def commit_changes(
     message: str,
     base: str | None,
     co_authors: Sequence[Author] = (),
-) -> CommitResult:
-    """Return the outcome of committing `changes`, made by `author` on top of `base`.
+) -> tuple[CommitResult, int]:
+    """Return the outcome of committing `changes`, made by `author` on top of `base`, and
+    how many saves have landed on this course (0 when nothing was committed).
 
     `base` is the commit the editor started from (None: apply on the current head, for new
     files and scripted changes). If none of the changed files moved since `base`, the save
@@ -47,22 +46,23 @@ def commit_changes(
     """
     changes = _checked(changes)
     base_sha = repo.resolve(base) if base is not None else None
-    blobs = {
-        path: write_loose(repo.path / "objects", b"blob", data, fsync=repo.fsync)
-        for path, data in _new_contents(changes)
-    }
-    with course_lock(repo.lock_path):
+    contents = _new_contents(changes)
+    ids = write_loose_batch(
+        repo.path / "objects", [(b"blob", data) for _, data in contents], fsync=repo.fsync
+    )
+    blobs = {path: sha for (path, _), sha in zip(contents, ids, strict=True)}
+    with course_lock(repo.lock_path) as lock:
         for attempt in range(MAX_ATTEMPTS):
             head = repo.head()
             plan = plan_save(repo, changes, blobs, base_sha, head)
             if plan.tree == (repo.reader.commit_tree(head) if head else EMPTY_TREE):
-                return CommitResult("committed", head or "", [], unchanged=True)
+                return CommitResult("committed", head or "", [], unchanged=True), 0
             text = build_message(message, changes, plan, author, co_authors)
-            commit = _write_commit(repo, plan.tree, head, author, text)
+            commit = _write_commit(repo, plan, head, author, text)
             if _swap_main(repo, commit, head):
                 status = "merged" if plan.merged_paths else "committed"
                 merged_with = _authors_between(repo, base_sha, head, plan.merged_paths)
-                return CommitResult(status, commit, merged_with)
+                return CommitResult(status, commit, merged_with), lock.count_save()
             time.sleep(0.005 * (attempt + 1))
     raise ConcurrentUpdateError()
 
@@ -119,26 +119,22 @@ def _ident(person: Author, when: int) -> bytes:
     return f"{name} <{email}> {when} +0000".encode()
 
 
-def _write_commit(repo: CourseRepo, tree: str, head: str | None, author: Author, text: str) -> str:
-    """Return the id of a new commit object whose author and committer are `author`."""
+def _write_commit(
+    repo: CourseRepo, plan: SavePlan, head: str | None, author: Author, text: str
+) -> str:
+    """Return the id of a new commit by `author` (also committer), written with its trees."""
     ident = _ident(author, int(time.time()))
-    lines = [b"tree " + tree.encode()]
+    lines = [b"tree " + plan.tree.encode()]
     if head:
         lines.append(b"parent " + head.encode())
     lines += [b"author " + ident, b"committer " + ident, b"", text.encode("utf-8")]
-    return write_loose(repo.path / "objects", b"commit", b"\n".join(lines), fsync=repo.fsync)
+    objects = [*plan.objects, (b"commit", b"\n".join(lines))]
+    return write_loose_batch(repo.path / "objects", objects, fsync=repo.fsync)[-1]
 
 
 def _swap_main(repo: CourseRepo, new: str, old: str | None) -> bool:
     """Return True if main moved from `old` to `new`; False if someone else moved it first."""
-    try:
-        repo.git(["update-ref", "-m", "save from the web editor", BRANCH_REF, new, old or ZERO_SHA])
-    except GitFailure as failure:
-        # "cannot lock ref": main is not at `old` any more, or a push holds its lock file.
-        if "cannot lock ref" in failure.stderr or repo.head() != old:
-            return False
-        raise
-    return True
+    return repo.swap_main(new, old)
 
 
 def _authors_between(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from workspace.git import (
     RepoStore,
     Write,
 )
+from workspace.git.runner import git_env
 
 # Everything a bare course repository may contain: no sample hooks, no temp files.
 ALLOWED_TOP_LEVEL = {"HEAD", "config", "objects", "refs", "logs", "packed-refs", "info", "hooks"}
@@ -101,8 +103,8 @@ def test_delete_removes_the_repository_and_pooled_readers(store: RepoStore):
         assert [e.path for e in repo.list_tree()] == ["x.md"]
 
 
-def _cat_file_children() -> list[str]:
-    """Return the command lines of this process's child `git cat-file` processes."""
+def _git_children() -> list[str]:
+    """Return the command lines of this process's long-running git children (readers, updaters)."""
     found = []
     for task in Path("/proc").iterdir():
         if not task.name.isdigit():
@@ -113,7 +115,7 @@ def _cat_file_children() -> list[str]:
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == os.getpid() and "cat-file" in cmdline:
+        if parent == os.getpid() and ("cat-file" in cmdline or "update-ref" in cmdline):
             found.append(cmdline)
     return found
 
@@ -127,7 +129,10 @@ def test_readers_are_pooled_and_closing_the_store_stops_their_git_processes(tmp_
             with store.open(course_id) as repo:
                 repo.read_file(LESSON)
     # At most pool_size readers stay open, each with its cat-file process.
-    assert 0 < len(_cat_file_children()) <= 2
+    assert 0 < len(_git_children()) <= 2
+    with store.open(1) as repo:
+        repo.commit([Write(LESSON, b"saved\n")], ANA, "", repo.head())
+    assert any("update-ref" in line for line in _git_children())
     first = store.open(1)
     first.read_file(LESSON)
     first.close()
@@ -135,7 +140,7 @@ def test_readers_are_pooled_and_closing_the_store_stops_their_git_processes(tmp_
     assert second.reader is first.reader  # reused, not restarted
     second.close()
     store.close()
-    assert _cat_file_children() == []
+    assert _git_children() == []
 
 
 def test_a_repo_opened_without_the_store_stops_its_processes_on_close(store: RepoStore):
@@ -144,9 +149,21 @@ def test_a_repo_opened_without_the_store_stops_its_processes_on_close(store: Rep
     store.create(1, COURSE_FILES, ANA, "")
     store.close()
     with CourseRepo(store.path_for(1)) as repo:
-        repo.read_file(LESSON)
-        assert _cat_file_children()
-    assert _cat_file_children() == []
+        repo.commit([Write(LESSON, b"saved\n")], ANA, "", repo.head())
+        assert len(_git_children()) == 3  # object reader, header reader, ref updater
+    assert _git_children() == []
+
+
+def _graph_commits(path: Path) -> int:
+    """Return how many commits the repository's commit-graph holds (0 without one)."""
+    command = ["git", f"--git-dir={path}", "commit-graph", "verify", "--progress"]
+    proc = subprocess.run(command, capture_output=True, env=git_env(), check=False)
+    found = re.findall(rb"Verifying commits in commit graph: 100% \((\d+)/", proc.stderr)
+    return int(found[-1]) if found and proc.returncode == 0 else 0
+
+
+def _loose_count(path: Path) -> int:
+    return int(run_git(path, "count-objects").split()[0])
 
 
 def test_housekeeping_packs_loose_objects_and_writes_a_commit_graph(store: RepoStore):
@@ -154,27 +171,40 @@ def test_housekeeping_packs_loose_objects_and_writes_a_commit_graph(store: RepoS
     with store.open(1) as repo:
         for n in range(3):
             head = repo.commit([Write(LESSON, lines((1, f"edit {n}")))], ANA, "", head).commit
+        assert _loose_count(repo.path) > 0
         repo.housekeep()
+        assert repo.read_file(LESSON) == lines((1, "edit 2"))  # the pooled reader still reads
     path = store.path_for(1)
-    assert run_git(path, "count-objects", "-v").split("\n")[0] == "count: 0"
-    assert (path / "objects" / "info" / "commit-graph").exists()
-    run_git(path, "commit-graph", "verify")
+    assert _loose_count(path) == 0
+    assert _graph_commits(path) == 4
     fsck(path)
 
 
-def test_every_nth_save_starts_housekeeping_without_blocking_it(tmp_path: Path):
-    store = RepoStore(tmp_path / "repos", gc_every=3)
-    head = store.create(1, COURSE_FILES, ANA, "")
-    graph = store.path_for(1) / "objects" / "info" / "commit-graph"
-    with store.open(1) as repo:
-        for n in range(2):
+def test_saves_keep_the_commit_graph_and_packs_current_in_the_background(tmp_path: Path):
+    store = RepoStore(tmp_path / "repos", graph_every=3, gc_every=6)
+    head = store.create(1, COURSE_FILES, ANA, "")  # the first commit is save 1
+    path = store.path_for(1)
+
+    def save(n: int) -> None:
+        nonlocal head
+        with store.open(1) as repo:
             head = repo.commit([Write(LESSON, lines((2, f"edit {n}")))], ANA, "", head).commit
-        store.wait_for_housekeeping()
-        assert not graph.exists()
-        head = repo.commit([Write(LESSON, lines((2, "third")))], ANA, "", head).commit
-    store.wait_for_housekeeping(timeout=30)
-    assert graph.exists()
-    assert run_git(store.path_for(1), "count-objects", "-v").split("\n")[0] == "count: 0"
+        store.wait_for_housekeeping(timeout=30)
+
+    save(2)
+    assert _graph_commits(path) == 0
+    save(3)
+    assert _graph_commits(path) == 3  # a graph layer, objects still loose
+    assert _loose_count(path) > 0
+    save(4)
+    save(5)
+    assert _graph_commits(path) == 3
+    save(6)
+    assert _graph_commits(path) == 6
+    assert _loose_count(path) == 0  # packed
+    # The count is kept beside the repository, so every server process sees it.
+    assert store.lock_path_for(1).read_text() == "6\n"
+    fsck(path)
     store.close()
 
 

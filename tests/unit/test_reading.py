@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 
+from workspace.content import outline_with_tree, parse_course, parse_lesson_path
 from workspace.extensions import db
+from workspace.git import Author, RepoStore, TreeEntry
 from workspace.models import LessonSummary, RenderedBlob
+from workspace.services.reading import CourseFiles, reading_order
 from workspace.services.rendering import (
     LessonLinks,
     ReadingCache,
@@ -15,6 +18,7 @@ from workspace.services.rendering import (
     cached_summaries,
     reading_cache,
 )
+from workspace.services.summaries import read_blobs, summarize
 
 HEAD = LessonLinks(unit="motion", raw_base="/n/s/c/raw/main", lesson_base="/n/s/c/lessons")
 PINNED = LessonLinks(
@@ -89,9 +93,9 @@ def test_html_is_rendered_once_per_blob_version_and_context(app: Any) -> None:
 def test_summaries_are_made_only_for_blobs_no_cache_has(app: Any) -> None:
     made: list[str] = []
 
-    def make(blob_id: str) -> dict[str, Any]:
-        made.append(blob_id)
-        return {"title": blob_id.upper()}
+    def make(blob_ids: list[str]) -> dict[str, dict[str, Any]]:
+        made.extend(blob_ids)
+        return {blob_id: {"title": blob_id.upper()} for blob_id in blob_ids}
 
     assert cached_summaries(db.session, ["a", "b", "a"], make) == {
         "a": {"title": "A"},
@@ -102,3 +106,48 @@ def test_summaries_are_made_only_for_blobs_no_cache_has(app: Any) -> None:
     assert found["c"] == {"title": "C"}
     assert made == ["a", "b", "c"]
     assert db.session.scalar(db.select(db.func.count()).select_from(LessonSummary)) == 3
+
+
+def test_many_blobs_are_read_in_one_batch_byte_for_byte(tmp_path: Any) -> None:
+    files = {
+        f"units/u/lessons/l{n}.md": f"---\ntitle: L{n}\n---\n{'x' * n}\n".encode()
+        for n in range(12)
+    }
+    files["units/u/lessons/images/pic.png"] = bytes(range(256)) + b"\n\n"
+    store = RepoStore(tmp_path)
+    store.create(1, files, Author("Ana", "ana@example.test"), "Create")
+    try:
+        with store.open(1) as repo:
+            entries = {e.path: e.blob_id for e in repo.list_tree("main")}
+            found = read_blobs(repo, list(entries.values()))
+    finally:
+        store.close()  # stops the pooled git reader
+    assert {path: found[blob_id] for path, blob_id in entries.items()} == files
+    assert summarize(files["units/u/lessons/l3.md"])["title"] == "L3"
+    assert summarize(b"---\ntitle: [broken\n---\n")["error"]
+
+
+def test_reading_order_matches_the_course_index_order(app: Any) -> None:
+    outline = parse_course(
+        "title: T\nunits:\n"
+        "  - {slug: b, lessons: [two, one, gone]}\n"
+        "  - {slug: a, lessons: [solo]}\n"
+        "  - {slug: empty, lessons: [nothing]}\n"
+    )
+    paths = [
+        "units/a/lessons/solo.md",
+        "units/a/lessons/extra.md",
+        "units/b/lessons/one.md",
+        "units/b/lessons/two.md",
+        "units/b/lessons/aardvark.md",
+        "units/z/lessons/late.md",
+        "units/c/lessons/early.md",
+        "units/c/unit.md",
+    ]
+    entries = {p: TreeEntry(p, "100644", "blob", 1, "0" * 40) for p in paths}
+    lessons = {p: names for p in paths if (names := parse_lesson_path(p)) is not None}
+    files = CourseFiles(1, "f" * 40, outline, None, entries, lessons)
+    index = outline_with_tree(outline, paths)
+    expected = [(e.unit, e.slug) for e in index.lessons if e.status != "missing"]
+    assert reading_order(files) == expected
+    assert expected[:4] == [("b", "two"), ("b", "one"), ("b", "aardvark"), ("a", "solo")]

@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from courses_support import COURSE_YAML, commit_files, git, make_course, make_school
+from courses_support import (
+    COURSE_YAML,
+    close_repositories,  # noqa: F401  (autouse)
+    commit_files,
+    git,
+    make_course,
+    make_school,
+)
 
 from workspace.access import Access, permissions
 from workspace.extensions import db

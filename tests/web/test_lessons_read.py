@@ -7,7 +7,14 @@ import zipfile
 from typing import Any
 
 import pytest
-from courses_support import COURSE_YAML, commit_files, lesson_file, make_course, make_school
+from courses_support import (
+    COURSE_YAML,
+    close_repositories,  # noqa: F401  (autouse)
+    commit_files,
+    lesson_file,
+    make_course,
+    make_school,
+)
 
 from workspace.extensions import db
 from workspace.models import RenderedBlob

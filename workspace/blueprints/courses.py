@@ -20,6 +20,7 @@ from ..models import Course, Network, User
 from ..services import courses as service
 from ..services import reading
 from ..services.courses import CourseError, CourseFields
+from ..services.lesson_view import printed_lessons
 from ..storage import repo_store
 from .lessons import course_links, git_error_page, resolve_or_404
 
@@ -203,7 +204,7 @@ def print_course(net: str, course: str) -> str:
     with repo_store().open(row.id) as repo:
         commit = resolve_or_404(repo, rev)
         view = reading.course_view(db.session, repo, row.id, commit, row.title)
-        lessons = reading.printed_lessons(
+        lessons = printed_lessons(
             db.session, repo, view, lambda unit: course_links(network, row, unit, rev, commit)
         )
     return render_template(

@@ -26,7 +26,7 @@ from ..git import (
 from ..models import Course, Network
 from ..services import reading
 from ..services.courses import network_courses
-from ..services.reading import LessonNotFound
+from ..services.lesson_view import LessonNotFound, lesson_view
 from ..services.rendering import LessonLinks
 from ..storage import repo_store
 
@@ -84,14 +84,14 @@ def lesson(net: str, course: str, unit: str, lesson: str) -> str:
     with repo_store().open(row.id) as repo:
         commit = resolve_or_404(repo, rev)
         try:
-            view = reading.lesson_view(
+            view = lesson_view(
                 db.session,
                 repo,
                 course_id=row.id,
                 course_title=row.title,
                 unit=unit,
                 lesson=lesson,
-                rev=commit,
+                commit=commit,
                 links=course_links(network, row, unit, rev, commit),
             )
         except LessonNotFound as exc:

@@ -1,35 +1,35 @@
-"""Reading a course: its outline with lesson summaries, and one lesson as a page shows it.
+"""Reading a course: course.yaml and the lesson files at one commit, and the course outline.
 
 Everything here is derived from one commit and cached under that commit id or a blob id, so the
 cost of a page does not grow with the history: a course with 10,000 commits reads the same few
 objects as one with ten. Functions take the session and an open CourseRepo and return plain
-dataclasses; views turn them into HTML.
+dataclasses; views turn them into HTML. One lesson's page is built in lesson_view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from ..content.course import (
     CourseIndex,
     CourseOutline,
-    LessonEntry,
     outline_with_tree,
     parse_course,
 )
-from ..content.errors import ContentError, CourseFileError, FrontMatterError
-from ..content.frontmatter import parse_lesson
-from ..content.lesson import LessonMeta, lesson_meta
-from ..content.paths import COURSE_FILE, lesson_path, parse_lesson_path, parse_unit_path
+from ..content.errors import ContentError, CourseFileError
+from ..content.paths import (
+    COURSE_FILE,
+    lesson_path,
+    parse_lesson_path,
+    parse_unit_path,
+)
 from ..git import CourseRepo
 from ..git.errors import PathNotFound
-from ..git.records import CommitInfo, TreeEntry
-from .rendering import LessonLinks, cached_summaries, reading_cache, render_lesson_html
+from ..git.records import TreeEntry
+from .rendering import reading_cache
+from .summaries import LessonCard, lesson_cards
 
 
 class LessonNotFound(Exception):
@@ -41,23 +41,15 @@ class LessonNotFound(Exception):
 
 
 @dataclass(frozen=True)
-class LessonCard:
-    """What the course page shows of a lesson: its title, length and standards."""
-
-    title: str | None
-    duration: int | None = None
-    standards: list[tuple[str, str]] = field(default_factory=list)  # (code, display)
-    error: str | None = None
-
-
-@dataclass(frozen=True)
 class CourseFiles:
     """course.yaml and the files under units/ in one commit."""
 
+    course_id: int
     commit: str
     outline: CourseOutline
     outline_error: str | None
     entries: dict[str, TreeEntry]  # lesson and unit files by path
+    lessons: dict[str, tuple[str, str]]  # (unit, lesson) of each lesson file, by path
 
 
 @dataclass(frozen=True)
@@ -71,24 +63,28 @@ class CourseView:
     blob_ids: dict[str, str]  # by file path
 
 
-@dataclass(frozen=True)
-class LessonView:
-    """A lesson as its page shows it at one commit."""
-
-    unit: str
-    slug: str
-    path: str
-    commit: str
-    is_head: bool
-    content: LessonContent
-    last_change: CommitInfo | None
-    status: str  # listed | unlisted
-    previous: LessonEntry | None = None
-    next: LessonEntry | None = None
-
-
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
+
+
+def _outline(
+    repo: CourseRepo, commit: str, fallback_title: str
+) -> tuple[CourseOutline, str | None]:
+    """Return course.yaml read leniently (and the problem with it), cached by its blob id."""
+    try:
+        blob_id = repo.blob_id(COURSE_FILE, commit)
+    except PathNotFound:
+        return CourseOutline(title=fallback_title), f"The course has no {COURSE_FILE}."
+    cache = reading_cache()
+    key = ("outline", blob_id, fallback_title)
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = (parse_course(_text(repo.reader.read(blob_id)[1])), None)
+        except CourseFileError as exc:
+            found = (CourseOutline(title=fallback_title), exc.message)
+        cache.put(key, found)
+    return found
 
 
 def course_files(repo: CourseRepo, course_id: int, commit: str, fallback_title: str) -> CourseFiles:
@@ -98,56 +94,47 @@ def course_files(repo: CourseRepo, course_id: int, commit: str, fallback_title: 
     found = cache.get(key)
     if found is not None:
         return found
-    error = None
-    try:
-        outline = parse_course(_text(repo.read_file(COURSE_FILE, commit)))
-    except PathNotFound:
-        outline, error = CourseOutline(title=fallback_title), f"The course has no {COURSE_FILE}."
-    except CourseFileError as exc:
-        outline, error = CourseOutline(title=fallback_title), exc.message
+    outline, error = _outline(repo, commit, fallback_title)
     try:
         tree = repo.list_tree(commit, prefix="units", recursive=True)
     except PathNotFound:
         tree = []
-    entries = {
-        entry.path: entry
-        for entry in tree
-        if entry.kind == "blob"
-        and (parse_lesson_path(entry.path) is not None or parse_unit_path(entry.path) is not None)
-    }
-    files = CourseFiles(commit, outline, error, entries)
+    entries: dict[str, TreeEntry] = {}
+    lessons: dict[str, tuple[str, str]] = {}
+    for entry in tree:
+        if entry.kind != "blob":
+            continue
+        if (names := parse_lesson_path(entry.path)) is not None:
+            entries[entry.path] = entry
+            lessons[entry.path] = names
+        elif parse_unit_path(entry.path) is not None:
+            entries[entry.path] = entry
+    files = CourseFiles(course_id, commit, outline, error, entries, lessons)
     cache.put(key, files)
     return files
 
 
-def _summarize(data: bytes) -> dict[str, Any]:
-    """Return the JSON summary of a lesson or unit file (what the course page shows)."""
-    try:
-        front_matter = parse_lesson(_text(data)).front_matter
-    except FrontMatterError as exc:
-        return {"title": None, "duration": None, "standards": [], "error": exc.message}
-    meta = lesson_meta(front_matter, fallback_title="")
-    return {
-        "title": meta.title or None,
-        "duration": meta.duration,
-        "standards": [[s.code, s.display] for s in meta.standards],
-        "error": None,
-    }
-
-
-def _cards(session: Session, repo: CourseRepo, entries: list[TreeEntry]) -> dict[str, LessonCard]:
-    """Return the card of each file, reading only files no cache has summarized."""
-    summaries = cached_summaries(
-        session, (e.blob_id for e in entries), lambda blob: _summarize(repo.reader.read(blob)[1])
-    )
-    cards = {}
-    for entry in entries:
-        data = summaries[entry.blob_id]
-        standards = [(code, display) for code, display in data.get("standards", [])]
-        cards[entry.path] = LessonCard(
-            data.get("title"), data.get("duration"), standards, data.get("error")
-        )
-    return cards
+def reading_order(files: CourseFiles) -> list[tuple[str, str]]:
+    """Return (unit, lesson) of every lesson file in page order, as outline_with_tree orders
+    them: course.yaml's units and lessons, a unit's unlisted lessons after its listed ones,
+    then units course.yaml does not list. Cheaper than the full index for one lesson page."""
+    cache = reading_cache()
+    key = ("order", files.course_id, files.commit)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    present: dict[str, set[str]] = {}
+    for unit, lesson in files.lessons.values():
+        present.setdefault(unit, set()).add(lesson)
+    order: list[tuple[str, str]] = []
+    for outline_unit in files.outline.units:
+        have = present.get(outline_unit.slug, set())
+        order += [(outline_unit.slug, s) for s in outline_unit.lessons if s in have]
+        order += [(outline_unit.slug, s) for s in sorted(have - set(outline_unit.lessons))]
+    for unit in sorted(set(present) - {u.slug for u in files.outline.units}):
+        order += [(unit, lesson) for lesson in sorted(present[unit])]
+    cache.put(key, order)
+    return order
 
 
 def course_view(
@@ -161,51 +148,13 @@ def course_view(
     if found is not None:
         return found
     files = course_files(repo, course_id, commit, fallback_title)
-    cards = _cards(session, repo, list(files.entries.values()))
+    cards = lesson_cards(session, repo, list(files.entries.values()))
     titles = {path: card.title for path, card in cards.items() if card.title}
     index = outline_with_tree(files.outline, files.entries, titles)
     blob_ids = {path: entry.blob_id for path, entry in files.entries.items()}
     view = CourseView(commit, index, cards, files.outline_error, blob_ids)
     cache.put(key, view)
     return view
-
-
-def _neighbours(
-    session: Session, repo: CourseRepo, files: CourseFiles, unit: str, lesson: str
-) -> tuple[LessonEntry | None, LessonEntry | None, str]:
-    """Return the previous and next lessons (titled) and whether this one is listed."""
-    cache = reading_cache()
-    key = ("neighbours", files.commit, files.outline.title, unit, lesson)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    index = outline_with_tree(files.outline, files.entries)
-    entry = index.find(unit, lesson)
-    before, after = index.neighbours(unit, lesson)
-    near = [e for e in (before, after) if e is not None and e.path in files.entries]
-    # Only the two neighbours' titles are needed: read two summaries, not the whole course.
-    cards = _cards(session, repo, [files.entries[e.path] for e in near])
-
-    def titled(e: LessonEntry | None) -> LessonEntry | None:
-        if e is None or not (cards.get(e.path) and cards[e.path].title):
-            return e
-        return LessonEntry(e.unit, e.slug, e.path, cards[e.path].title or e.title, e.status)
-
-    result = (titled(before), titled(after), entry.status if entry else "unlisted")
-    cache.put(key, result)
-    return result
-
-
-def last_change(repo: CourseRepo, course_id: int, commit: str, path: str) -> CommitInfo | None:
-    """Return the newest commit up to `commit` that changed the file at `path`."""
-    cache = reading_cache()
-    key = ("last", course_id, commit, path)
-    found = cache.get(key)
-    if found is None:
-        page = repo.history(commit, path=path, limit=1)
-        found = page.commits[0] if page.commits else False
-        cache.put(key, found)
-    return found or None
 
 
 def find_lesson_path(repo: CourseRepo, commit: str, unit: str, lesson: str) -> str:
@@ -219,77 +168,3 @@ def find_lesson_path(repo: CourseRepo, commit: str, unit: str, lesson: str) -> s
     if not repo.exists(f"units/{unit}", commit):
         raise LessonNotFound(f"This course has no unit \u201c{unit}\u201d.")
     raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
-
-
-@dataclass(frozen=True)
-class LessonContent:
-    """A lesson file read for display: facts, body HTML, or the raw text and the error."""
-
-    title: str
-    meta: LessonMeta | None
-    html: Markup | None
-    error: ContentError | None
-    raw_text: str | None
-
-
-def lesson_content(
-    session: Session, repo: CourseRepo, blob_id: str, slug: str, links: LessonLinks
-) -> LessonContent:
-    """Return a lesson file ready to show; a file whose front matter cannot be read still
-    gives content: `error` says what is wrong and `raw_text` holds the file as written."""
-    text = _text(repo.reader.read(blob_id)[1])
-    try:
-        doc = parse_lesson(text)
-    except FrontMatterError as exc:
-        return LessonContent(slug, None, None, exc, text)
-    meta = lesson_meta(doc.front_matter, fallback_title=slug.replace("-", " ").capitalize())
-    html = render_lesson_html(session, blob_id, doc.body, links)
-    return LessonContent(meta.title, meta, Markup(html), None, None)  # noqa: S704 (safe renderer)
-
-
-def lesson_view(
-    session: Session,
-    repo: CourseRepo,
-    *,
-    course_id: int,
-    course_title: str,
-    unit: str,
-    lesson: str,
-    rev: str,
-    links: LessonLinks,
-) -> LessonView:
-    """Return the lesson at `rev`: facts from its front matter, the body as HTML, last change."""
-    commit = repo.resolve(rev)
-    path = find_lesson_path(repo, commit, unit, lesson)
-    content = lesson_content(session, repo, repo.blob_id(path, commit), lesson, links)
-    files = course_files(repo, course_id, commit, course_title)
-    previous, after, status = _neighbours(session, repo, files, unit, lesson)
-    return LessonView(
-        unit=unit,
-        slug=lesson,
-        path=path,
-        commit=commit,
-        is_head=commit == repo.head(),
-        content=content,
-        last_change=last_change(repo, course_id, commit, path),
-        status=status,
-        previous=previous,
-        next=after,
-    )
-
-
-def printed_lessons(
-    session: Session,
-    repo: CourseRepo,
-    view: CourseView,
-    links_for: Callable[[str], LessonLinks],
-) -> list[tuple[LessonEntry, LessonContent]]:
-    """Return every lesson of the course in page order with its content (for printing)."""
-    printed = []
-    for entry in view.index.lessons:
-        blob_id = view.blob_ids.get(entry.path)
-        if blob_id is None:
-            continue
-        content = lesson_content(session, repo, blob_id, entry.slug, links_for(entry.unit))
-        printed.append((entry, content))
-    return printed

@@ -128,11 +128,12 @@ def cached_html(
 def cached_summaries(
     session: Session,
     blob_ids: Iterable[str],
-    make: Callable[[str], dict[str, Any]],
+    make: Callable[[list[str]], dict[str, dict[str, Any]]],
 ) -> dict[str, dict[str, Any]]:
     """Return the summary of each blob id, making (and storing) only the ones no cache has.
 
-    `make(blob_id)` returns a JSON-serializable summary of that blob.
+    `make(blob_ids)` returns a JSON-serializable summary for each of those blobs; it is called
+    once, with every missing id, so it can read them in one batch.
     """
     cache = reading_cache()
     found: dict[str, dict[str, Any]] = {}
@@ -152,16 +153,18 @@ def cached_summaries(
         )
         for blob_id, data in rows:
             found[blob_id] = json.loads(data)
-    new_rows = []
-    for blob_id in wanted:
-        if blob_id not in found:
-            found[blob_id] = make(blob_id)
-            cache.summaries_parsed += 1
-            new_rows.append(
-                {"blob_id": blob_id, "version": SUMMARY_VERSION, "data": json.dumps(found[blob_id])}
-            )
-    for start in range(0, len(new_rows), _SQL_CHUNK):
-        _insert_ignoring_duplicates(session, LessonSummary, new_rows[start : start + _SQL_CHUNK])
+    missing = [blob_id for blob_id in wanted if blob_id not in found]
+    if missing:
+        made = make(missing)
+        cache.summaries_parsed += len(missing)
+        found.update(made)
+        new_rows = [
+            {"blob_id": blob_id, "version": SUMMARY_VERSION, "data": json.dumps(made[blob_id])}
+            for blob_id in missing
+        ]
+        for start in range(0, len(new_rows), _SQL_CHUNK):
+            chunk = new_rows[start : start + _SQL_CHUNK]
+            _insert_ignoring_duplicates(session, LessonSummary, chunk)
     for blob_id in wanted:
         cache.put(("summary", blob_id, SUMMARY_VERSION), found[blob_id])
     return found

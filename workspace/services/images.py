@@ -92,13 +92,21 @@ def _unique(name: str, taken: set[str]) -> str:
     return f"{stem}-{number}.{extension}"
 
 
+def file_size(size: int) -> str:
+    """Return a size for people: "5 MB", "200 kB" or "812 bytes"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.3g} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.3g} kB"
+    return f"{size} bytes"
+
+
 def check_image(filename: str, data: bytes, alt: str, max_bytes: int) -> tuple[str, str]:
     """Return (kind, alt text) for an acceptable upload; raise ImageRejected or ImageTooLarge."""
     if len(data) > max_bytes:
         raise ImageTooLarge(
-            f"The image is {len(data) / 1_000_000:.1f} MB; images may be at most "
-            f"{max_bytes / 1_000_000:.0f} MB. Make it smaller (for example, save it as JPEG) "
-            "and upload it again."
+            f"The image is larger than {file_size(max_bytes)}, the most an image may be. Make "
+            "it smaller (for example, save it as JPEG at a lower size) and upload it again."
         )
     if not data:
         raise ImageRejected("Choose an image file to upload.")

@@ -187,9 +187,12 @@ def delete_unit(
         text, listed = course_outline(repo, head)
         if not unit_exists(repo, head, unit, listed):
             raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
-        lessons = [
+        files = {
             e.path.rsplit("/", 1)[-1].removesuffix(".md") for e in lesson_files(repo, head, unit)
-        ]
+        }
+        # Name them in course order, unlisted files last.
+        lessons = [name for name in listed.get(unit, []) if name in files]
+        lessons += sorted(files - set(lessons))
         if lessons:
             shown = ", ".join(lessons[:5]) + (
                 f" and {len(lessons) - 5} more" if len(lessons) > 5 else ""

@@ -1,0 +1,234 @@
+"""Two teachers co-editing a lesson in real browsers: merges, conflicts, drafts, live preview,
+presence and image uploads, with the editor's JavaScript running in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import struct
+import time
+import zlib
+from typing import Any
+
+import pytest
+from conftest import TEST_PASSWORD
+from playwright.sync_api import expect
+
+from workspace.extensions import db
+from workspace.git import Write
+from workspace.models.editing import Draft
+from workspace.services.courses import CourseFields, commit_author, create_course
+from workspace.storage import repo_store
+
+pytestmark = pytest.mark.e2e
+
+UNIT, LESSON = "motion", "ramps"
+PATH = f"units/{UNIT}/lessons/{LESSON}.md"
+EDIT = f"/n/lab/physics/edit/{UNIT}/{LESSON}"
+VIEW = f"/n/lab/physics/lessons/{UNIT}/{LESSON}"
+TEXT = """---
+title: Rolling down ramps
+duration: 50
+---
+
+# Launch
+
+Students roll a ball down a ramp and describe its motion.
+
+# Explore
+
+Groups time the ball over one metre with a stopwatch.
+"""
+COURSE_YAML = (
+    "title: Physics\nunits:\n  - slug: motion\n    title: Motion\n    lessons:\n      - ramps\n"
+)
+
+
+def png() -> bytes:
+    """Return a 4x4 PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\0" + b"\x30\x90\xe0" * 4 for _ in range(4))
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def lab(make_user: Any, make_network: Any) -> dict[str, Any]:
+    ana = make_user("ana", display_name="Ana")
+    ben = make_user("ben", display_name="Ben")
+    network = make_network("lab", ana, members={ben: "member"})
+    fields = CourseFields(title="Physics", slug="physics", subject="Physics", grade_band="9-12")
+    course = create_course(db.session, repo_store(), ana, network, fields)
+    with repo_store().open(course.id) as repo:
+        changes = [Write("course.yaml", COURSE_YAML.encode()), Write(PATH, TEXT.encode())]
+        repo.commit(changes, commit_author(ana), "Add ramps", base=repo.head())
+    yield {"ana": ana, "ben": ben, "course": course}
+    repo_store().close()
+
+
+def sign_in(page: Any, username: str) -> None:
+    """Sign in through the real login form (fields found by id: labels carry a required mark)."""
+    page.goto("/auth/login")
+    page.locator("#identifier").fill(username)
+    page.locator("#password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def editor_for(new_page: Any, username: str) -> Any:
+    page = new_page()
+    sign_in(page, username)
+    page.goto(EDIT)
+    expect(page.locator(".editor-toolbar")).to_be_visible()  # the script is running
+    return page
+
+
+def body_of(page: Any) -> Any:
+    return page.locator("#body")
+
+
+def replace_in_body(page: Any, old: str, new: str) -> None:
+    body = body_of(page)
+    body.fill(body.input_value().replace(old, new))
+
+
+def lesson_text(course: Any) -> str:
+    with repo_store().open(course.id) as repo:
+        return repo.read_file(PATH).decode()
+
+
+def last_message(course: Any) -> str:
+    with repo_store().open(course.id) as repo:
+        return repo.commit_info("main").message
+
+
+def test_different_paragraphs_merge_and_both_teachers_see_the_result(new_page, lab):
+    ana, ben = editor_for(new_page, "ana"), editor_for(new_page, "ben")
+    expect(ben.locator("#presence")).to_contain_text("Ana is also editing this lesson")
+    expect(ana.locator("#presence")).to_contain_text("Ben is also editing", timeout=12_000)
+
+    replace_in_body(ana, "a ball down a ramp", "a marble down a ramp")
+    ana.get_by_role("button", name="Save", exact=True).click()
+    expect(ana.locator(".flash--success")).to_have_text("Saved.")
+
+    expect(ben.locator("#head-changed")).to_be_visible(timeout=12_000)
+    expect(ben.locator("#head-changed")).to_contain_text("saved by Ana")
+    replace_in_body(ben, "with a stopwatch", "with a phone timer")
+    ben.get_by_role("button", name="Save", exact=True).click()
+    expect(ben.locator(".flash--success")).to_have_text("Saved. Merged with changes by Ana.")
+    expect(ben.locator(".lesson")).to_contain_text("a marble down a ramp")
+    expect(ben.locator(".lesson")).to_contain_text("with a phone timer")
+
+    ana.goto(VIEW)
+    expect(ana.locator(".lesson")).to_contain_text("with a phone timer")
+    expect(ana.locator(".lesson")).to_contain_text("a marble down a ramp")
+
+
+def test_the_same_sentence_opens_the_resolution_screen_and_credits_both(new_page, lab):
+    ana, ben = editor_for(new_page, "ana"), editor_for(new_page, "ben")
+    replace_in_body(ana, "a ball", "a marble")
+    ana.get_by_role("button", name="Save", exact=True).click()
+    expect(ana.locator(".flash--success")).to_be_visible()
+
+    replace_in_body(ben, "a ball", "a toy car")
+    ben.get_by_role("button", name="Save", exact=True).click()
+    expect(ben.get_by_role("heading", name="Combine your changes with Ana’s")).to_be_visible()
+    expect(ben.locator(".conflict-side--theirs del").first).to_have_text("marble")
+    expect(ben.locator(".conflict-side--yours ins").first).to_have_text("toy car")
+
+    combined = ben.locator("#content")
+    text = combined.input_value()
+    assert "<<<<<<< your version" in text
+    ben.get_by_role("button", name="Save combined version").click()
+    expect(ben.locator(".flash--error")).to_contain_text("conflict markers")
+
+    combined = ben.locator("#content")
+    combined.fill(lesson_text(lab["course"]).replace("a marble", "a marble or a toy car"))
+    ben.get_by_role("button", name="Save combined version").click()
+    expect(ben.locator(".flash--success")).to_have_text("Saved.")
+    expect(ben.locator(".lesson")).to_contain_text("a marble or a toy car")
+    message = last_message(lab["course"])
+    assert "Co-authored-by: Ana <ana@users.noreply.example.test>" in message
+
+
+def test_a_draft_survives_a_reload(new_page, lab):
+    page = editor_for(new_page, "ana")
+    body_of(page).fill(body_of(page).input_value() + "\nAn idea I have not saved yet.\n")
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved", timeout=12_000)
+    page.reload()
+    expect(page.locator(".draft-offer")).to_contain_text("You have unsaved changes")
+    assert "An idea I have not saved yet." not in body_of(page).input_value()
+    page.get_by_role("link", name="Restore my draft").click()
+    expect(body_of(page)).to_have_value(re.compile("An idea I have not saved yet."))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".flash--success")).to_have_text("Saved.")
+    assert "An idea I have not saved yet." in lesson_text(lab["course"])
+    page.goto(EDIT)
+    expect(page.locator(".draft-offer")).to_have_count(0)
+
+
+def test_closing_the_tab_right_after_typing_keeps_the_text(new_page, lab):
+    page = editor_for(new_page, "ben")
+    body_of(page).fill(body_of(page).input_value() + "\nTyped just before closing.\n")
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 10
+    draft = None
+    while time.monotonic() < deadline and draft is None:
+        db.session.rollback()
+        draft = db.session.scalars(db.select(Draft).filter_by(user_id=lab["ben"].id)).first()
+        time.sleep(0.2)
+    assert draft is not None and "Typed just before closing." in draft.content
+
+
+def test_the_preview_updates_as_you_type(new_page, lab):
+    page = editor_for(new_page, "ana")
+    expect(page.locator("#preview h1").first).to_contain_text("Launch")
+    body_of(page).press("Control+End")
+    body_of(page).type("\n## Fresh heading\n\n::: teacher-notes\nWatch the ramp angle.\n:::\n")
+    expect(page.locator("#preview").get_by_role("heading", name="Fresh heading")).to_be_visible()
+    expect(page.locator("#preview")).to_contain_text("Teacher notes")
+
+
+def test_the_toolbar_formats_the_selection_from_the_keyboard(new_page, lab):
+    page = editor_for(new_page, "ana")
+    body = body_of(page)
+    body.fill("Energy is conserved.")
+    body.evaluate("el => el.setSelectionRange(0, 6)")
+    body.press("Control+b")
+    expect(body).to_have_value("**Energy** is conserved.")
+    page.locator(".editor-toolbar button").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".editor-toolbar button[data-md=bold]")).to_be_focused()
+    expect(page.locator("#preview strong")).to_have_text("Energy")
+
+
+def test_an_image_uploads_and_shows_with_its_alt_text(new_page, lab):
+    page = editor_for(new_page, "ana")
+    body_of(page).press("Control+End")
+    page.set_input_files(
+        "#image", files=[{"name": "Ramp Photo.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    page.get_by_role("button", name="Upload image").click()
+    expect(page.locator("#image-status")).to_contain_text("alt text")
+    page.get_by_label("Alt text (what the image shows)").fill("a wooden ramp with a ball")
+    page.get_by_role("button", name="Upload image").click()
+    expect(page.locator("#image-status")).to_contain_text("Image added as ramp-photo.png")
+    expect(body_of(page)).to_have_value(
+        re.compile(re.escape("![a wooden ramp with a ball](images/ramp-photo.png)"))
+    )
+    image = page.locator('#preview img[alt="a wooden ramp with a ball"]')
+    expect(image).to_be_visible()
+    loaded = "() => document.querySelector('#preview img')?.naturalWidth === 4"
+    page.wait_for_function(loaded)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator('.lesson img[alt="a wooden ramp with a ball"]')).to_be_visible()

@@ -7,9 +7,10 @@ rather than with `--follow`, which cannot use those filters (80 ms instead of 13
 10,000 commits).
 
 The cursor (`after`) is the id of the last commit shown. When history branches and merges,
-the commits still waiting to be shown are added after dots, and a file's earlier names after
-colons: "<last>.<waiting>...:<old name>...". A topological walk never shows a commit before
-its descendants, so restarting from these commits gives no duplicates and no gaps.
+the commits still waiting to be shown are added after dots, and the file's earlier name (once
+history has passed a rename) after a colon: "<last>.<waiting>...:<old name>". A topological
+walk never shows a commit before its descendants, so restarting from these commits gives no
+duplicates and no gaps.
 """
 
 from __future__ import annotations
@@ -127,24 +128,24 @@ def history_page(
 ) -> HistoryPage:
     """Return up to `limit` commits of history (of `path`, following renames) after `after`."""
     limit = max(1, min(int(limit), MAX_PAGE))
-    names = [check_read_path(path)] if path is not None else None
+    name = check_read_path(path) if path is not None else None
     seen: set[str] = set()
     frontier: dict[str, None] = {}
     if after is None:
         starts = [repo.resolve(rev)]
     else:
-        last, waiting, old_names = _decode_cursor(repo, after)
+        last, waiting, old_name = _decode_cursor(repo, after)
         starts = [last, *waiting]
         seen.add(last)
         frontier.update(dict.fromkeys(waiting))
-        if names is not None:
-            names += [n for n in old_names if n not in names]
+        if name is not None and old_name is not None:
+            name = old_name
     shown: list[str] = []
-    snapshot: tuple[dict[str, None], list[str]] | None = None
+    snapshot: tuple[dict[str, None], str | None] | None = None
     parents_of: dict[str, list[str]] = {}
     while len(shown) <= limit and starts:
         want = limit + 1 - len(shown) + (1 if after is not None and not shown else 0)
-        batch = _walk(repo, starts, names, want)
+        batch = _walk(repo, starts, name, want)
         for sha, parents in batch:
             parents_of[sha] = parents
             frontier.pop(sha, None)
@@ -154,31 +155,36 @@ def history_page(
             seen.add(sha)
             shown.append(sha)
             if len(shown) == limit:
-                snapshot = (dict(frontier), list(names or []))
+                snapshot = (dict(frontier), name)
             if len(shown) > limit:
                 break
-        if names is None or len(batch) >= want or len(shown) > limit:
+        if name is None or len(batch) >= want or len(shown) > limit:
             break
+        # This name's history is exhausted; go on under the name it was renamed from.
         roots = [sha for sha, parents in batch if not parents]
-        starts, extra_names = _follow_renames(repo, roots, names)
-        names += [n for n in extra_names if n not in names]
+        starts, name = _follow_rename(repo, roots, name)
     commits = [parse_commit(sha, repo.reader.read(sha)[1]) for sha in shown[:limit]]
     next_after = None
     if len(shown) > limit and snapshot is not None:
         last = shown[limit - 1]
         waiting = [sha for sha in snapshot[0] if sha not in parents_of.get(last, [])]
-        next_after = ".".join([last, *waiting]) + "".join(":" + n for n in snapshot[1][1:])
+        next_after = ".".join([last, *waiting])
+        if snapshot[1] is not None and snapshot[1] != path:
+            next_after += ":" + snapshot[1]
     return HistoryPage(commits, next_after)
 
 
 def _walk(
-    repo: CourseRepo, starts: list[str], names: list[str] | None, count: int
+    repo: CourseRepo, starts: list[str], name: str | None, count: int
 ) -> list[tuple[str, list[str]]]:
-    """Return (commit, parents) pairs in topological order; parents as simplified for `names`."""
+    """Return (commit, parents) pairs in topological order; parents as simplified for `name`.
+
+    One path at most: git uses the Bloom filters only for a single path.
+    """
     args = ["log", "--topo-order", "--parents", "-z", "--format=%H %P", f"-n{count}"]
     args += [*starts, "--"]
-    if names is not None:
-        args += names
+    if name is not None:
+        args.append(name)
     result = []
     for record in repo.git(args).split(b"\0"):
         ids = record.decode("ascii").split()
@@ -187,38 +193,32 @@ def _walk(
     return result
 
 
-def _follow_renames(
-    repo: CourseRepo, roots: list[str], names: list[str]
-) -> tuple[list[str], list[str]]:
-    """Return (commits to continue from, earlier names) for files that were renamed into being.
+def _follow_rename(repo: CourseRepo, roots: list[str], name: str) -> tuple[list[str], str]:
+    """Return (commits to continue from, earlier name) if `name` was made by a rename.
 
-    `roots` are the oldest commits that touched `names`; where such a commit created one of
-    the names by renaming another file, history continues from its first parent under the
-    old name.
+    `roots` are the oldest commits that touched `name`; where one of them created it by
+    renaming another file, history continues from its first parent under the old name.
+    Returns ([], name) when the file was simply created.
     """
-    starts: list[str] = []
-    old_names: list[str] = []
     for sha in roots:
         parents = parse_commit(sha, repo.reader.read(sha)[1]).parents
         if not parents:
             continue
         out = repo.git(["diff-tree", "-r", "-z", "-M", "--name-status", parents[0], sha])
         for change in parse_name_status(out):
-            if change.status == "R" and change.path in names and change.old_path:
-                if ":" not in change.old_path and change.old_path not in names:
-                    old_names.append(change.old_path)
-                    starts.append(parents[0])
-    return list(dict.fromkeys(starts)), old_names
+            if change.status == "R" and change.path == name and change.old_path:
+                if ":" not in change.old_path:  # ":" separates the name in cursors
+                    return [parents[0]], change.old_path
+    return [], name
 
 
-def _decode_cursor(repo: CourseRepo, after: str) -> tuple[str, list[str], list[str]]:
-    """Return (last shown commit, commits waiting, earlier file names) from a cursor."""
-    shas, *old_names = after.split(":")
+def _decode_cursor(repo: CourseRepo, after: str) -> tuple[str, list[str], str | None]:
+    """Return (last shown commit, commits waiting, the file's earlier name) from a cursor."""
+    shas, _, old_name = after.partition(":")
     ids = shas.split(".")
+    name = check_read_path(old_name) if old_name else None
     if len(ids) == 1 and not is_full_sha(ids[0]):
-        return repo.resolve(ids[0]), [], [check_read_path(n) for n in old_names]
+        return repo.resolve(ids[0]), [], name
     if not all(is_full_sha(sha) for sha in ids):
         raise InvalidRevision(after, "This history page link is damaged; start from the newest.")
-    last = repo.resolve(ids[0])
-    waiting = [repo.resolve(sha) for sha in ids[1:]]
-    return last, waiting, [check_read_path(n) for n in old_names]
+    return repo.resolve(ids[0]), [repo.resolve(sha) for sha in ids[1:]], name

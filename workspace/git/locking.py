@@ -41,8 +41,7 @@ class HeldLock:
         """
         raw = os.pread(self.fd, 32, 0).strip()
         count = (int(raw) if raw.isdigit() else 0) + 1
-        os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, b"%d\n" % count, 0)
+        os.pwrite(self.fd, b"%020d\n" % count, 0)  # fixed width: no truncation needed
         return count
 
 

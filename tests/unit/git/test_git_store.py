@@ -203,7 +203,7 @@ def test_saves_keep_the_commit_graph_and_packs_current_in_the_background(tmp_pat
     assert _graph_commits(path) == 6
     assert _loose_count(path) == 0  # packed
     # The count is kept beside the repository, so every server process sees it.
-    assert store.lock_path_for(1).read_text() == "6\n"
+    assert int(store.lock_path_for(1).read_text()) == 6
     fsck(path)
     store.close()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..access import Access, require_course, require_network
@@ -21,6 +22,7 @@ from ..services import courses as service
 from ..services import reading
 from ..services.courses import CourseError, CourseFields
 from ..services.lesson_view import printed_lessons
+from ..services.rendering import reading_cache
 from ..storage import repo_store
 from .lessons import course_links, git_error_page, resolve_or_404
 
@@ -98,9 +100,22 @@ def home(net: str, course: str) -> str:
         course=row,
         access=access,
         view=view,
+        outline_html=_outline_html(network, row, view),
         recent=recent,
         clone_url=clone_url_for(network, row),
     )
+
+
+def _outline_html(network: Network, course: Course, view: reading.CourseView) -> Markup:
+    """Return the rendered outline, made once per commit: a thousand lessons take a while."""
+    cache = reading_cache()
+    key = ("outline-html", course.id, view.commit, network.slug, course.slug)
+    html = cache.get(key)
+    if html is None:
+        page = render_template("courses/_outline.html", network=network, course=course, view=view)
+        html = Markup(page)  # noqa: S704 (a template rendered with autoescaping)
+        cache.put(key, html)
+    return html
 
 
 @bp.route("/n/<net>/<course>/settings", methods=["GET", "POST"])

@@ -147,8 +147,13 @@ def standard(net: str, course: str, code: str) -> str | Response:
     courses = [row] + [c for c in network_courses(db.session, network) if c.id != row.id]
     matches = []
     for other in courses:
-        with repo_store().open(other.id) as repo:
-            view = reading.course_view(db.session, repo, other.id, "main", other.title)
+        try:
+            with repo_store().open(other.id) as repo:
+                view = reading.course_view(db.session, repo, other.id, "main", other.title)
+        except GitStoreError:
+            if other.id == row.id:
+                raise
+            continue  # another course that cannot be read now must not hide this one's lessons
         lessons = [
             (entry, view.cards[entry.path])
             for entry in view.index.lessons

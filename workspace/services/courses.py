@@ -120,7 +120,7 @@ def _activity(
             course_id=course.id,
             actor_id=actor.id,
             verb=verb,
-            summary=text[:300],
+            summary=f"{actor.display_name} {text}"[:300],
             commit=commit,
         )
     )
@@ -180,7 +180,8 @@ def create_course(
     except GitStoreError:
         session.rollback()
         raise
-    _activity(session, course, user, "created", f"created course \u201c{fields.title}\u201d", sha)
+    text = f"created the course \u201c{fields.title}\u201d"
+    _activity(session, course, user, "created", text, sha)
     try:
         session.commit()
     except Exception:
@@ -234,7 +235,7 @@ def update_course(
         sha = _write_course_file(store, user, course, in_file)
     _activity(session, course, user, "updated", f"changed the settings of \u201c{title}\u201d", sha)
     if "slug" in changed:
-        _activity(session, course, user, "renamed", f"renamed {old_slug} to {slug}")
+        _activity(session, course, user, "renamed", f"renamed the course {old_slug} to {slug}")
     session.commit()
     return changed
 
@@ -263,7 +264,7 @@ def set_archived(session: Session, user: User, course: Course, archived: bool) -
         return
     course.archived_at = utcnow() if archived else None
     verb = "archived" if archived else "unarchived"
-    _activity(session, course, user, verb, f"{verb} course \u201c{course.title}\u201d")
+    _activity(session, course, user, verb, f"{verb} the course \u201c{course.title}\u201d")
     session.commit()
 
 
@@ -283,7 +284,7 @@ def delete_course(
             network_id=network_id,
             actor_id=user.id,
             verb="deleted",
-            summary=f"deleted course \u201c{title}\u201d"[:300],
+            summary=f"{user.display_name} deleted the course \u201c{title}\u201d"[:300],
         )
     )
     session.commit()

@@ -61,10 +61,17 @@ class ReadingCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def clear(self) -> None:
-        """Forget everything in this process (the SQL tables stay)."""
+    def clear(self, kinds: Iterable[str] | None = None) -> None:
+        """Forget everything in this process, or only entries of the given kinds (the first
+        part of their key: "html", "content", "summary", "last", "files", ...); the SQL
+        tables stay."""
         with self._lock:
-            self._items.clear()
+            if kinds is None:
+                self._items.clear()
+                return
+            doomed = set(kinds)
+            for key in [k for k in self._items if isinstance(k, tuple) and k[0] in doomed]:
+                del self._items[key]
 
 
 def reading_cache(app: Flask | None = None) -> ReadingCache:

@@ -1,0 +1,187 @@
+"""Time the reading pages on a large course: lesson page (warm and cold caches) and course home.
+
+The course has 50 units of 20 lessons and 10,000 commits (benchmarks/synthetic.py), served by
+a real app (SQLite in a temporary folder, or PostgreSQL with --database) through the Flask test
+client, signed in as a member of a private network, so every request pays for the permission
+check, the repository reads, the caches and the templates.
+
+"Warm" is a lesson viewed before at the same head commit. "Unseen" is a lesson nobody opened
+yet in a worker that already served the course at this head: its Markdown is rendered, its
+neighbours summarized and its last change looked up, all stored again. "Cold" empties every
+cache (process and SQL) before each request, as after a restart: the page also parses
+course.yaml and lists the course's files.
+
+    python benchmarks/pages.py [--repo-cache DIR] [--database URL] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synthetic import build_course  # noqa: E402
+from workspace import create_app  # noqa: E402
+from workspace.content import parse_lesson_path  # noqa: E402
+from workspace.extensions import db  # noqa: E402
+from workspace.git import Author, Write  # noqa: E402
+from workspace.models import (  # noqa: E402
+    Course,
+    LessonSummary,
+    Membership,
+    Network,
+    RenderedBlob,
+    User,
+)
+from workspace.services.rendering import reading_cache  # noqa: E402
+from workspace.storage import repo_store  # noqa: E402
+
+TARGETS = {"lesson, warm": 15.0, "lesson, unseen": 60.0, "lesson, cold": 60.0}
+
+
+def _repository(cache: Path | None, target: Path) -> None:
+    """Put the synthetic repository at `target`, building it once per cache folder."""
+    if cache is None:
+        build_course(target)
+        return
+    built = cache / "synthetic-10000.git"
+    if not built.exists():
+        started = time.perf_counter()
+        build_course(built)
+        print(f"built the synthetic course in {time.perf_counter() - started:.0f} s")
+    shutil.copytree(built, target)
+
+
+def _real_outline(course_id: int) -> list[tuple[str, str]]:
+    """Commit a course.yaml that lists every unit and lesson; return the (unit, lesson) list."""
+    with repo_store().open(course_id) as repo:
+        head = repo.head()
+        lessons = sorted(
+            found
+            for entry in repo.list_tree(head, "units")
+            if (found := parse_lesson_path(entry.path)) is not None
+        )
+        units: dict[str, list[str]] = {}
+        for unit, lesson in lessons:
+            units.setdefault(unit, []).append(lesson)
+        lines = ["title: Synthetic physics", "subject: Physics", "grade_band: 9-12", "units:"]
+        for unit, names in units.items():
+            lines += [f"  - slug: {unit}", "    lessons:"] + [f"      - {n}" for n in names]
+        author = Author("Benchmark", "bench@users.noreply.example.org")
+        data = ("\n".join(lines) + "\n").encode()
+        repo.commit([Write("course.yaml", data)], author, "List every lesson", base=head)
+    return lessons
+
+
+def _time(
+    label: str,
+    rounds: int,
+    request: Callable[[int], None],
+    prepare: Callable[[], None] | None = None,
+) -> None:
+    """Print the median and 95th percentile of `request`; `prepare` runs untimed before each."""
+    samples = []
+    for number in range(rounds):
+        if prepare is not None:
+            prepare()
+        started = time.perf_counter()
+        request(number)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    median = statistics.median(samples)
+    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+    target = TARGETS.get(label)
+    verdict = ""
+    if target is not None:
+        verdict = f"  (target p95 < {target:.0f} ms: {'met' if p95 < target else 'MISSED'})"
+    print(f"{label:<20} median {median:7.2f} ms   p95 {p95:7.2f} ms   n={rounds}{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repo-cache", type=Path, help="keep the built repository here")
+    parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in a temp folder)")
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pages-bench-"))
+    try:
+        run(work, args.repo_cache, args.database, args.rounds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) -> None:
+    app = create_app(
+        {
+            "SECRET_KEY": "benchmark",
+            "SQLALCHEMY_DATABASE_URI": database or f"sqlite:///{work / 'bench.sqlite3'}",
+            "REPOS_ROOT": str(work / "repos"),
+            "NOREPLY_DOMAIN": "example.org",
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        user = User(username="bench", email="bench@example.org", display_name="Bench")
+        user.set_password("benchmark-password", method="pbkdf2:sha256:1000")
+        network = Network(slug="physics", name="Physics", purpose="Benchmarks")
+        db.session.add_all([user, network, Membership(network=network, user=user, role="member")])
+        db.session.flush()
+        course = Course(network_id=network.id, slug="synthetic", title="Synthetic physics")
+        db.session.add(course)
+        db.session.commit()
+        _repository(repo_cache, repo_store().path_for(course.id))
+        lessons = _real_outline(course.id)
+        with repo_store().open(course.id) as repo:
+            count = len(repo.git(["rev-list", "main"]).split())
+        print(f"course: {len(lessons)} lessons, {count} commits")
+
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        rng = random.Random(1)
+        urls = [f"/n/physics/synthetic/lessons/{u}/{lesson}" for u, lesson in lessons]
+        picked = rng.sample(urls, 50)
+
+        def get(url: str) -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+
+        def empty_tables() -> None:
+            db.session.execute(db.delete(RenderedBlob))
+            db.session.execute(db.delete(LessonSummary))
+            db.session.commit()
+
+        def cold() -> None:
+            reading_cache(app).clear()
+            empty_tables()
+
+        def unseen_lesson() -> None:
+            # A lesson nobody opened yet, in a worker that has served the course at this head.
+            reading_cache(app).clear(["html", "content", "summary", "last"])
+            empty_tables()
+
+        for url in picked:
+            get(url)
+        _time("lesson, warm", rounds, lambda n: get(picked[n % len(picked)]))
+        _time("lesson, unseen", rounds, lambda n: get(urls[n % len(urls)]), prepare=unseen_lesson)
+        _time("lesson, cold", rounds, lambda n: get(urls[n % len(urls)]), prepare=cold)
+        home = "/n/physics/synthetic/"
+        get(home)
+        _time("course home, warm", max(20, rounds // 4), lambda n: get(home))
+        _time("course home, cold", max(10, rounds // 20), lambda n: get(home), prepare=cold)
+        repo_store().close()
+
+
+if __name__ == "__main__":
+    main()

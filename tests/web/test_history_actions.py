@@ -1,0 +1,213 @@
+"""Comparing versions, blame ("who wrote this paragraph") and restoring an earlier version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from courses_support import commit_files, git, lesson_file, make_course, make_school
+
+from workspace.extensions import db
+from workspace.git import Rename
+from workspace.models import Activity
+from workspace.services.courses import commit_author
+from workspace.storage import repo_store
+
+SPEED = "units/motion/lessons/speed.md"
+VELOCITY = "units/motion/lessons/velocity.md"
+BASE = "/n/school/physics"
+V1 = lesson_file("Speed", "Students roll a cart.\n\nThey time it twice.\n")
+V2 = lesson_file("Speed", "Students roll a cart.\n\nThey time it three times.\n")
+V3 = lesson_file("Speed", "Students push a cart.\n\nThey time it three times.\n")
+
+
+@pytest.fixture(autouse=True)
+def _close_repositories(app: Any) -> Iterator[None]:
+    """Stop the pooled git readers when the test ends, not whenever garbage collection runs."""
+    yield
+    repo_store().close()
+
+
+@pytest.fixture
+def school(make_user: Any, make_network: Any) -> dict[str, Any]:
+    data = make_school(make_user, make_network)
+    course = make_course(data["network"], data["lead"])
+    data["course"] = course
+    data["v1"] = commit_files(course, data["member"], {SPEED: V1}, "Add speed")
+    data["v2"] = commit_files(course, data["lead"], {SPEED: V2}, "Time it three times")
+    data["other"] = commit_files(course, data["lead"], {"README.md": "# Physics\n"}, "Readme")
+    data["v3"] = commit_files(course, data["partner"], {SPEED: V3}, "Push, not roll")
+    return data
+
+
+def _text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def _head(school: dict[str, Any]) -> str:
+    return git(school["course"], "rev-parse", "main").strip()
+
+
+# Compare -----------------------------------------------------------------------------------
+
+
+def test_compare_two_versions_of_a_lesson_word_by_word(client: Any, school: dict[str, Any]) -> None:
+    client.login_as(school["reader"])
+    url = f"{BASE}/compare/{school['v1']}...{school['v3']}?path={SPEED}"
+    html = _text(client.get(url))
+    assert "<del>roll</del><ins>push</ins>" in html
+    assert "<del>twice</del><ins>three times</ins>" in html
+    assert "README.md" not in html  # limited to the lesson
+    unified = _text(client.get(url + "&view=unified"))
+    assert '<del class="del">-They time it twice.</del>' in unified
+
+
+def test_compare_the_whole_course_lists_every_changed_file(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["reader"])
+    html = _text(client.get(f"{BASE}/compare/{school['v1']}...main"))
+    assert f"<code>{SPEED}</code>" in html and "<code>README.md</code>" in html
+    assert "2 files changed" in html
+
+
+def test_compare_of_identical_versions_says_they_are_the_same(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["reader"])
+    url = f"{BASE}/compare/{school['v3']}...{school['other']}?path=units/motion/unit.md"
+    html = _text(client.get(url))
+    assert "These versions are the same for this file." in html
+
+
+def test_compare_form_lists_recent_versions_and_goes_to_the_comparison(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["reader"])
+    html = _text(client.get(f"{BASE}/compare"))
+    assert f'<option value="{school["v2"]}">' in html
+    response = client.get(
+        f"{BASE}/compare", query_string={"from": school["v1"], "to": "main", "path": SPEED}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{BASE}/compare/{school['v1']}...main?path={SPEED}"
+
+
+# Blame -------------------------------------------------------------------------------------
+
+
+def test_blame_groups_lines_by_the_commit_that_last_changed_them(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["reader"])
+    html = _text(client.get(f"{BASE}/blame/motion/speed"))
+    rows = html.split('<tr class="blame-group">')[1:]
+    by_line = {}
+    for row in rows:
+        for sha in (school["v1"], school["v2"], school["v3"]):
+            if f"/commit/{sha}" in row:
+                by_line.update(dict.fromkeys(row.split('class="blame-line"')[1:], sha))
+    push = next(sha for text, sha in by_line.items() if "Students push a cart." in text)
+    times = next(sha for text, sha in by_line.items() if "three times" in text)
+    title = next(sha for text, sha in by_line.items() if "title: Speed" in text)
+    assert (push, times, title) == (school["v3"], school["v2"], school["v1"])
+    assert "Partner" in html and "Lead" in html and "Member" in html
+
+
+def test_blame_at_an_earlier_version(client: Any, school: dict[str, Any]) -> None:
+    client.login_as(school["reader"])
+    html = _text(client.get(f"{BASE}/blame/motion/speed?rev={school['v1']}"))
+    assert "twice" in html and "three times" not in html
+    assert f"/commit/{school['v2']}" not in html
+
+
+def test_blame_of_a_missing_lesson_is_not_found(client: Any, school: dict[str, Any]) -> None:
+    client.login_as(school["reader"])
+    assert client.get(f"{BASE}/blame/motion/nothing").status_code == 404
+
+
+# Restore -----------------------------------------------------------------------------------
+
+
+def test_restoring_a_version_makes_a_new_commit_with_its_content(
+    client: Any, school: dict[str, Any]
+) -> None:
+    course = school["course"]
+    before = git(course, "rev-list", "main").split()
+    client.login_as(school["member"])
+    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": school["v1"]})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{BASE}/lessons/motion/speed"
+    after = git(course, "rev-list", "main").split()
+    assert after[1:] == before  # one new commit on top; nothing rewritten
+    assert git(course, "show", f"main:{SPEED}") == V1
+    assert git(course, "log", "-1", "--format=%an|%s", "main").startswith("Member|Restore lesson")
+    verbs = db.session.scalars(db.select(Activity.verb).filter_by(course_id=course.id)).all()
+    assert "restored" in verbs
+    page = _text(client.get(f"{BASE}/lessons/motion/speed"))
+    assert "Restored the lesson as it was in version" in page
+
+
+def test_restoring_a_lesson_under_its_earlier_name_keeps_the_current_name(
+    client: Any, school: dict[str, Any]
+) -> None:
+    course, member = school["course"], school["member"]
+    with repo_store().open(course.id) as repo:
+        repo.commit([Rename(SPEED, VELOCITY)], commit_author(member), "Rename", base=repo.head())
+    client.login_as(member)
+    history = _text(client.get(f"{BASE}/history/motion/velocity"))
+    assert f'name="from" value="{SPEED}"' in history  # earlier versions post their old name
+    response = client.post(
+        f"{BASE}/restore/motion/velocity", data={"rev": school["v1"], "from": SPEED}
+    )
+    assert response.status_code == 302
+    assert git(course, "show", f"main:{VELOCITY}") == V1
+    assert SPEED not in git(course, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_restoring_a_deleted_lesson_brings_it_back(client: Any, school: dict[str, Any]) -> None:
+    course = school["course"]
+    client.login_as(school["member"])
+    response = client.delete(
+        "/api/v1/n/school/physics/lessons/motion/speed", json={"base_commit": _head(school)}
+    )
+    assert response.status_code == 200, response.get_json()
+    history = _text(client.get(f"{BASE}/history/motion/speed"))
+    assert "Deleted: restore an earlier version" in history
+    assert (
+        client.post(f"{BASE}/restore/motion/speed", data={"rev": school["v3"]}).status_code == 302
+    )
+    assert git(course, "show", f"main:{SPEED}") == V3
+
+
+def test_readers_cannot_restore_and_see_no_restore_button(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["reader"])
+    assert "Restore this version" not in _text(client.get(f"{BASE}/history/motion/speed"))
+    head = _head(school)
+    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": school["v1"]})
+    assert response.status_code == 403
+    assert _head(school) == head
+
+
+def test_restore_without_the_form_token_is_refused(client: Any, school: dict[str, Any]) -> None:
+    client.login_as(school["member"])
+    assert "Restore this version" in _text(client.get(f"{BASE}/history/motion/speed"))
+    head = _head(school)
+    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": school["v1"]}, csrf=False)
+    assert response.status_code == 400
+    assert _head(school) == head
+
+
+def test_restoring_a_version_in_which_the_lesson_did_not_exist_explains_why(
+    client: Any, school: dict[str, Any]
+) -> None:
+    first = git(school["course"], "rev-list", "--max-parents=0", "main").strip()
+    client.login_as(school["member"])
+    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": first})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{BASE}/history/motion/speed"
+    page = _text(client.get(response.headers["Location"]))
+    assert "did not exist in version" in page

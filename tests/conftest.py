@@ -114,7 +114,7 @@ class BrowserLikeClient(FlaskClient):
     def login_as(self, user: User) -> None:
         """Sign this client in as `user` without going through the login form."""
         with self.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
 
 

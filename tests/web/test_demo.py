@@ -1,0 +1,50 @@
+"""The demo seed: a new user can sign in and find a network, a course and its history."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from workspace.extensions import db
+from workspace.models import Course, Membership, Network, User
+from workspace.services.demo import DEMO_PASSWORD
+from workspace.storage import repo_store
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Network, Membership, Course)
+    )
+
+
+def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert f"maria / {DEMO_PASSWORD}" in first.output
+    before = counts()
+    course = db.session.scalar(select(Course).filter_by(slug="chemistry"))
+    with repo_store().open(course.id) as repo:
+        head = repo.head()
+        history = repo.history(limit=50).commits
+    assert len(history) == 4  # the course, then three lessons by three teachers
+    assert len({c.author_name for c in history}) == 3
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert counts() == before
+    with repo_store().open(course.id) as repo:
+        assert repo.head() == head
+
+
+def test_demo_login_works_and_shows_the_course(runner, client):
+    runner.invoke(args=["seed-demo"])
+    response = client.post(
+        "/auth/login",
+        data={"identifier": "maria", "password": DEMO_PASSWORD},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert b"Chemistry Teachers Collaborative" in response.data
+    course_page = client.get("/n/chem-collab/chemistry/")
+    assert course_page.status_code == 200
+    assert b"Energy transfer in hand warmers" in course_page.data

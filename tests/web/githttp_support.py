@@ -105,6 +105,7 @@ class LiveServer:
     """The app served over real HTTP on a free loopback port, in a background thread."""
 
     def __init__(self, app: Flask) -> None:
+        self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(
@@ -113,9 +114,14 @@ class LiveServer:
         self.thread.start()
 
     def stop(self) -> None:
+        """Stop serving, then close the repositories the requests and the test opened."""
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
+        store = self.app.extensions.get("repo_store")
+        if store is not None:
+            store.wait_for_housekeeping(timeout=30)
+            store.close()
 
     def client(self, tmp_path: Path) -> Git:
         """Return a git client with a clean HOME under `tmp_path`, pointed at this server."""

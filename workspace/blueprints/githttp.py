@@ -112,6 +112,8 @@ def _authenticate() -> Caller | Response:
     raw = _offered_token()
     if raw is None:
         return Caller()
+    if not raw:
+        return _ask_for_token()
     try:
         token = authenticate_token(db.session, raw, request.remote_addr or "")
     except TokenThrottled as exc:

@@ -144,7 +144,8 @@ class BackendResponse:
             return
         self._closed = True
         process = self.process
-        if not self._finished and process.poll() is None:
+        killed = not self._finished and process.poll() is None
+        if killed:
             process.kill()  # the client went away, or the response was never sent
         if process.stdout is not None:
             process.stdout.close()
@@ -156,7 +157,9 @@ class BackendResponse:
         if self._writer is not None:
             self._writer.join(timeout=5)
         self._stderr.thread.join(timeout=5)
-        if code != 0:
+        if killed:
+            log.info("git http-backend stopped: the client went away")
+        elif code != 0:
             log.warning("git http-backend exited with %s: %s", code, self._stderr.text())
         if self._on_finish is not None:
             try:

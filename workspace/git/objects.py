@@ -138,13 +138,24 @@ def _publish(fd: int, tmp: str | None, target: Path) -> None:
     if tmp is not None:
         os.link(tmp, target)
         return
-    # linkat(..., AT_SYMLINK_FOLLOW) on /proc/self/fd names an unnamed file; Python uses
-    # linkat (not link) only when a directory fd is given.
-    folder = os.open(target.parent, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=folder, follow_symlinks=True)
-    finally:
-        os.close(folder)
+    for _attempt in range(3):
+        # `git prune-packed` removes fan-out folders that look empty, and an unnamed file
+        # does not count: make the folder again if it went away.
+        target.parent.mkdir(exist_ok=True)
+        try:
+            folder = os.open(target.parent, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue
+        try:
+            # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N names an unnamed file; Python
+            # calls linkat (not link) only when given a directory fd.
+            os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=folder, follow_symlinks=True)
+            return
+        except FileNotFoundError:
+            continue
+        finally:
+            os.close(folder)
+    raise GitStoreError("The course repository's object folder keeps disappearing.")
 
 
 _unnamed_files = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")

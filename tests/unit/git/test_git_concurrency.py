@@ -177,3 +177,36 @@ def test_many_threads_and_processes_saving_at_once_lose_nothing(tmp_path: Path):
     fsck(path)
     assert not list(path.rglob("tmp_*"))
     store.close()
+
+
+def test_saves_keep_working_while_housekeeping_packs_the_repository(
+    store: RepoStore, first_commit: str
+):
+    # Repacking removes packed loose objects and their emptied folders while saves are
+    # writing new objects into those folders.
+    done = threading.Event()
+    failures: list[str] = []
+
+    def keep_housekeeping() -> None:
+        while not done.is_set():
+            try:
+                store.gc(1)
+            except Exception as exc:  # reported below
+                failures.append(repr(exc))
+
+    housekeeper = threading.Thread(target=keep_housekeeping)
+    housekeeper.start()
+    try:
+        with store.open(1) as repo:
+            head = first_commit
+            for n in range(30):
+                change = Write(f"units/energy/lessons/l{n % 7}.md", f"version {n}\n".encode())
+                head = repo.commit([change], ANA, "", head).commit
+    finally:
+        done.set()
+        housekeeper.join()
+    assert failures == []
+    with store.open(1) as repo:
+        assert repo.read_file("units/energy/lessons/l1.md") == b"version 29\n"
+        assert int(run_git(repo.path, "rev-list", "--count", "main")) == 31
+    fsck(store.path_for(1))

@@ -181,6 +181,8 @@ def test_invalid_front_matter_in_the_whole_file_gives_a_clear_error(app, school)
     assert response.status_code == 422
     assert "not saved" in response.get_data(as_text=True)
     assert "New body" in db.session.scalars(db.select(Draft)).one().content
+    restored = client.get(f"{EDIT}?draft=restore").get_data(as_text=True)
+    assert 'name="mode" value="raw"' in restored and "[still broken" in restored
     form["body"] = "---\ntitle: Fixed\n---\nNew body\n"
     assert client.post(EDIT, data={**form, "action": "save"}).status_code == 302
     assert read(school["course"]) == "---\ntitle: Fixed\n---\nNew body\n"

@@ -28,7 +28,7 @@ from ..services.edit_errors import EditError
 from ..services.edit_support import authors_since, read_text, resolve_base
 from ..services.images import ImageRejected, ImageTooLarge, upload_image
 from ..storage import repo_store
-from .editor_support import Target, json_error, lesson_target
+from .editor_support import Target, json_error, keep_draft, lesson_target
 from .lessons import course_links
 
 
@@ -68,10 +68,10 @@ def _read_upload(file: FileStorage | None, limit: int) -> tuple[str, bytes]:
 
 
 def upload_without_script(
-    t: Target, form: LessonForm, raw: bool, base: str, content: str, fields: dict[str, str]
+    t: Target, form: LessonForm, raw: bool, base: str, content: str, fields: dict[str, str] | None
 ) -> Any:
     """Return the editor page after uploading the form's image; the text stays as typed."""
-    from .editor import keep_draft, render_editor
+    from .editor import render_editor
 
     keep_draft(t, base, content, fields, form.message.data or "")
     limit = current_app.config["MAX_UPLOAD_BYTES"]
@@ -114,12 +114,14 @@ def save_draft(net: str, course: str, unit: str, lesson: str) -> tuple[Response,
     mode = form.get("mode", "fields")
     base = form.get("base_commit", "")
     message = form.get("message", "")
+    fields: dict[str, str] | None
     if mode == "resolve":
         content = form.get("content", "").replace("\r\n", "\n")
         fields = {"yours": form.get("yours", ""), "conflict_base": form.get("conflict_base", "")}
     else:
-        fields = {name: form.get(name, "").replace("\r\n", "\n") for name in DRAFT_FIELDS}
-        content = fields["body"] if mode == "raw" else _composed(t, base, fields)
+        typed = {name: form.get(name, "").replace("\r\n", "\n") for name in DRAFT_FIELDS}
+        content = typed["body"] if mode == "raw" else _composed(t, base, typed)
+        fields = None if mode == "raw" else typed
     try:
         draft = drafts.save_draft(
             db.session,

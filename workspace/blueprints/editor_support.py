@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, jsonify, url_for
+from flask import abort, flash, jsonify, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..access import Access, require_course
 from ..content.errors import ContentError
 from ..content.paths import lesson_path
-from ..extensions import login_manager
+from ..extensions import db, login_manager
 from ..models import Course, Network, User
-from ..services.edit_errors import EditError
+from ..services import drafts
+from ..services.courses import commit_author
+from ..services.edit_errors import EditError, SaveResult
 
 ARCHIVED = "This course is archived, so it is read-only. A leader can unarchive it in its settings."
 
@@ -68,3 +70,42 @@ def lesson_target(net: str, course: str, unit: str, lesson: str) -> Target:
 def json_error(error: EditError, **extra: Any) -> tuple[Response, int]:
     """Return the JSON answer for an edit that did not land."""
     return jsonify({"status": "error", "message": error.message, **extra}), error.http_status
+
+
+def saved_message(result: SaveResult) -> str:
+    """Return what the page says after a save landed."""
+    if result.unchanged:
+        return "Nothing to save: the lesson already has this text."
+    if result.status == "merged" and result.merged_with:
+        return f"Saved. Merged with changes by {', '.join(result.merged_with)}."
+    return "Saved."
+
+
+def keep_draft(
+    t: Target,
+    base: str,
+    content: str,
+    fields: dict[str, str] | None,
+    message: str = "",
+    mode: str = "edit",
+) -> None:
+    """Store the teacher's text as their draft (a draft too long to keep is reported)."""
+    try:
+        drafts.save_draft(
+            db.session,
+            t.user,
+            t.course,
+            t.path,
+            base_commit=base or "",
+            content=content,
+            fields=fields,
+            message=message,
+            mode=mode,
+        )
+    except drafts.DraftRefused as exc:
+        flash(exc.message, "warning")
+
+
+def user_email(t: Target) -> str:
+    """Return the commit email of the acting user (to leave them out of co-authors)."""
+    return commit_author(t.user).email

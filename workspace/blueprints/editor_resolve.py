@@ -1,0 +1,155 @@
+"""The conflict resolution screen: both versions side by side and the combined text to save.
+
+A save that overlaps someone else's lands here with nothing written. The teacher edits the
+marked merge; saving it commits against the version the conflict was found at, crediting the
+other authors with Co-authored-by trailers. Text with conflict markers left in is refused, and
+the teacher's text stays in their draft until the combined version lands.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..forms.editing import ResolveForm
+from ..models.editing import Draft
+from ..services import drafts, editing
+from ..services.conflicts import conflict_markers, side_by_side
+from ..services.edit_errors import EditError, SaveConflict
+from ..services.edit_support import authors_since, read_text
+from ..storage import repo_store
+from .editor_support import Target, keep_draft, lesson_target, saved_message, user_email
+
+Page = str | tuple[str, int] | Response
+
+
+def render_resolution(
+    t: Target,
+    head: str,
+    conflict_base: str,
+    conflict: SaveConflict | None,
+    *,
+    yours: str,
+    message: str = "",
+    combined: str | None = None,
+    error: str | None = None,
+    status: int = 409,
+) -> Page:
+    """Return the conflict screen: their version and yours side by side, and the combined text."""
+    with repo_store().open(t.course.id) as repo:
+        theirs = conflict.theirs if conflict else read_text(repo, t.path, head)
+        authors = conflict.authors if conflict else authors_since(repo, conflict_base, head, t.path)
+    if combined is None:
+        combined = (conflict.merged if conflict else None) or yours
+    form = ResolveForm(
+        formdata=None,
+        data={
+            "content": combined,
+            "yours": yours,
+            "base_commit": head,
+            "conflict_base": conflict_base,
+            "message": message,
+        },
+    )
+    names = ", ".join(a.name for a in authors if a.email != user_email(t)) or "Someone else"
+    deleted = theirs is None
+    page = render_template(
+        "editor/resolve.html",
+        t=t,
+        network=t.network,
+        course=t.course,
+        access=t.access,
+        form=form,
+        view=side_by_side(theirs, yours),
+        names=names,
+        deleted=deleted,
+        summary=conflict.message if conflict else None,
+        error=error,
+    )
+    return page, status
+
+
+def resolution_from_draft(t: Target, draft: Draft) -> Page:
+    view = drafts.view_of(draft)
+    fields = view.fields or {}
+    return render_resolution(
+        t,
+        view.base_commit,
+        fields.get("conflict_base", view.base_commit),
+        None,
+        yours=fields.get("yours", view.content),
+        message=view.message,
+        combined=view.content,
+        status=200,
+    )
+
+
+def resolve(net: str, course: str, unit: str, lesson: str) -> Page:
+    """Save the combined text of a conflict, crediting the other authors as co-authors."""
+    t = lesson_target(net, course, unit, lesson)
+    form = ResolveForm()
+    content, yours = form.content.data or "", form.yours.data or ""
+    head, conflict_base = form.base_commit.data or "", form.conflict_base.data or ""
+    message = form.message.data or ""
+    keep_draft(
+        t, head, content, {"yours": yours, "conflict_base": conflict_base}, message, mode="resolve"
+    )
+    markers = conflict_markers(content)
+    if markers:
+        lines = ", ".join(str(n) for n in markers[:8])
+        error = (
+            f"The combined text still has conflict markers (line {lines}). Delete the "
+            "lines that start with <<<<<<<, |||||||, ======= or >>>>>>> and keep the "
+            "words you want; then save again."
+        )
+        return render_resolution(
+            t,
+            head,
+            conflict_base,
+            None,
+            yours=yours,
+            message=message,
+            combined=content,
+            error=error,
+            status=422,
+        )
+    with repo_store().open(t.course.id) as repo:
+        others = authors_since(repo, conflict_base, head, t.path) if head else []
+    co_authors = [a for a in others if a.email != user_email(t)]
+    try:
+        result = editing.save_lesson(
+            db.session,
+            repo_store(),
+            t.user,
+            t.course,
+            t.unit,
+            t.lesson,
+            content,
+            head,
+            message or None,
+            co_authors,
+        )
+    except SaveConflict as again:
+        return render_resolution(
+            t, again.head, conflict_base, again, yours=content, message=message
+        )
+    except EditError as exc:
+        return render_resolution(
+            t,
+            head,
+            conflict_base,
+            None,
+            yours=yours,
+            message=message,
+            combined=content,
+            error=exc.message,
+            status=exc.http_status,
+        )
+    flash(saved_message(result), "success")
+    return redirect(t.lesson_url)
+
+
+def register(bp: Blueprint) -> None:
+    """Add the resolution view to the editor blueprint."""
+    bp.add_url_rule("/edit/<unit>/<lesson>/resolve", "resolve", resolve, methods=["POST"])

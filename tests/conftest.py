@@ -142,6 +142,9 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
         yield application
         db.session.remove()
         db.engine.dispose()
+    store = application.extensions.get("repo_store")
+    if store is not None:
+        store.close()  # ends the engine's long-running git helpers
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
 from .storage import repo_store
@@ -29,6 +29,7 @@ def upgrade_database() -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database and make the repos folder."""
     upgrade_database()
@@ -38,6 +39,7 @@ def init_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", default=None, help="Display name (default: username).")
@@ -73,6 +75,7 @@ def create_user_command(
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("username")
 @click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
 @click.option("--name", default="command line", show_default=True)
@@ -91,6 +94,7 @@ def create_token_command(username: str, scope: str, name: str, days: int) -> Non
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Create a demo network with a course, lessons and people; running it twice changes nothing."""
     from .services.demo import seed_demo
@@ -100,6 +104,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("gc")
+@with_appcontext
 @click.option("--course", "course_id", type=int, default=None, help="Only this course id.")
 def gc_command(course_id: int | None) -> None:
     """Repack course repositories so clones and history stay fast."""

@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import TypeDecorator
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -11,17 +12,20 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the app's own loggers: a migration run inside the app must not silence them.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+def render_item(type_, obj, autogen_context):
+    """Write our column types (e.g. UTCDateTime) as the plain SQL type they store."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    return current_app.extensions['migrate'].db.engine
 
 
 def get_engine_url():
@@ -95,6 +99,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     # SQLite cannot ALTER most things; batch mode rebuilds tables so migrations run on both.
     conf_args.setdefault("render_as_batch", True)
+    conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
 
     connectable = get_engine()

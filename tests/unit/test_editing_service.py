@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 
+from workspace.content.frontmatter import parse_lesson
 from workspace.extensions import db
+from workspace.forms.editing import apply_fields, fields_of, parse_standards
 from workspace.git import Author
 from workspace.models import Activity, Course, User
-from workspace.services import drafts, editing
+from workspace.services import drafts, editing, presence
+from workspace.services.conflicts import conflict_markers, side_by_side
 from workspace.services.courses import CourseFields, create_course
 from workspace.storage import repo_store
 
@@ -311,3 +314,70 @@ def test_image_upload_checks_bytes_size_and_alt_text(world):
     assert caught.value.http_status == 413
     with pytest.raises(editing.ImageRejected, match="alt text"):
         upload("ok.png", png_bytes(), alt="   ")
+
+
+def test_applying_form_fields_changes_only_the_keys_that_changed():
+    fields = fields_of(TEXT)
+    assert fields["standards"] == "HS-PS3-1" and fields["body"].startswith("# Launch")
+    assert apply_fields(TEXT, fields) == TEXT
+    changed = {**fields, "title": "Heat", "objectives": "Explain heat\n\nMeasure it\n"}
+    text = apply_fields(TEXT, {**changed, "duration": "", "standards": "hs-ps3-1, MS-PS3-3"})
+    front = parse_lesson(text).front_matter
+    assert front["title"] == "Heat" and "duration" not in front
+    assert front["objectives"] == ["Explain heat", "Measure it"]
+    assert front["standards"] == ["HS-PS3-1", "MS-PS3-3"]
+    assert "custom_key: kept" in text and text.endswith("Second paragraph about heat.\n")
+
+
+def test_form_fields_keep_windows_line_endings_of_the_file():
+    crlf = TEXT.replace("\n", "\r\n")
+    fields = fields_of(crlf)
+    text = apply_fields(crlf, {**fields, "body": fields["body"] + "More.\n"})
+    assert text.endswith("More.\r\n") and "\n" not in text.replace("\r\n", "")
+
+
+def test_standards_field_names_each_code_that_is_not_valid():
+    codes, errors = parse_standards("HS-PS3-1; 7.rp.a.2\nHS-ZZ1-1, MP9")
+    assert codes == ["HS-PS3-1", "CCSS.MATH.CONTENT.7.RP.A.2"]
+    assert len(errors) == 2 and "HS-ZZ1-1" in errors[0] and "MP9" in errors[1]
+
+
+def test_conflict_markers_are_found_by_line():
+    merged = "a\n<<<<<<< your version\nb\n||||||| version you started from\nc\n=======\nd\n"
+    assert conflict_markers(merged + ">>>>>>> current version\n") == [2, 4, 6, 8]
+    assert conflict_markers("a line with ======= inside\n") == []
+
+
+def test_side_by_side_marks_changed_words_and_folds_long_unchanged_runs():
+    same = [f"line {n}" for n in range(20)]
+    theirs = "\n".join([*same, "the ball rolls fast"])
+    yours = "\n".join([*same, "the cart rolls fast", "extra line"])
+    view = side_by_side(theirs, yours)
+    assert view.rows[0].kind == "fold" and view.rows[0].folded == 18
+    changed = [row for row in view.rows if row.kind == "changed"]
+    assert [s.text for s in changed[0].left if s.changed] == ["ball"]
+    assert [s.text for s in changed[0].right if s.changed] == ["cart"]
+    assert changed[1].left is None and changed[1].right[0].text == "extra line"
+
+
+def test_presence_counts_only_recent_heartbeats_of_other_people(world):
+    ana, ben, course = world["ana"], world["ben"], world["course"]
+    presence.heartbeat(db.session, ana, course, PATH, typing=True)
+    presence.heartbeat(db.session, ben, course, PATH)
+    assert [p.name for p in presence.others_present(db.session, ben, course, PATH)] == ["Ana Lima"]
+    assert presence.others_present(db.session, ben, course, PATH)[0].typing is True
+    presence.leave(db.session, ana, course, PATH)
+    assert presence.others_present(db.session, ben, course, PATH) == []
+
+
+def test_a_draft_is_replaced_by_the_next_one_and_refused_when_too_long(world):
+    ana, course = world["ana"], world["course"]
+    drafts.save_draft(db.session, ana, course, PATH, base_commit="a" * 40, content="one")
+    drafts.save_draft(
+        db.session, ana, course, PATH, base_commit="b" * 40, content="two", fields={"body": "two"}
+    )
+    draft = drafts.get_draft(db.session, ana, course, PATH)
+    assert (draft.content, draft.base_commit) == ("two", "b" * 40)
+    assert drafts.view_of(draft).fields == {"body": "two"}
+    with pytest.raises(drafts.DraftRefused):
+        drafts.save_draft(db.session, ana, course, PATH, base_commit="c", content="x" * 2_000_000)

@@ -1,0 +1,103 @@
+"""API views on a whole course: its index, its history, one commit and comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request, url_for
+
+from ...extensions import db
+from ...services import history, reading
+from ...storage import repo_store
+from . import bp, course_for
+
+
+def _limit() -> int:
+    """Return the `limit` argument: a whole number from 1 to API_MAX_PAGE (default 50)."""
+    raw = request.args.get("limit", "")
+    if not raw:
+        return history.PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= history.API_MAX_PAGE:
+        abort(400, description=f"“limit” must be a whole number from 1 to {history.API_MAX_PAGE}.")
+    return int(raw)
+
+
+@bp.get("/n/<net>/<course>")
+def course_index(net: str, course: str) -> dict[str, Any]:
+    """Return the course's units and lessons in course order (at `?rev=`, the newest by default)."""
+    network, row, _access = course_for(net, course)
+    rev = request.args.get("rev") or "main"
+    with repo_store().open(row.id) as repo:
+        view = reading.course_view(db.session, repo, row.id, rev, row.title)
+    units = []
+    for unit in view.index.units:
+        lessons = []
+        for entry in unit.lessons:
+            card = view.cards.get(entry.path)
+            lessons.append(
+                {
+                    "slug": entry.slug,
+                    "title": entry.title,
+                    "path": entry.path,
+                    "status": entry.status,
+                    "duration": card.duration if card else None,
+                    "standards": [code for code, _display in card.standards] if card else [],
+                    "problem": card.error if card else None,
+                    "url": url_for(
+                        "api.lesson", net=network.slug, course=row.slug, unit=unit.slug,
+                        lesson=entry.slug, _external=True,
+                    ),
+                }
+            )  # fmt: skip
+        units.append(
+            {"slug": unit.slug, "title": unit.title, "listed": unit.listed, "lessons": lessons}
+        )
+    return {
+        "network": network.slug,
+        "course": row.slug,
+        "title": row.title,
+        "archived": row.is_archived,
+        "commit": view.commit,
+        "units": units,
+        "problem": view.outline_error,
+    }
+
+
+@bp.get("/n/<net>/<course>/history")
+def course_history(net: str, course: str) -> dict[str, Any]:
+    """Return a page of history (of the course, or of `?path=` following renames), by cursor."""
+    _network, row, _access = course_for(net, course)
+    after = request.args.get("after") or None
+    path = request.args.get("path") or None
+    limit = _limit()
+    with repo_store().open(row.id) as repo:
+        if path is None:
+            page = history.course_history(repo, after=after, limit=limit)
+        else:
+            page = history.lesson_history(repo, path, after=after, limit=limit)
+    commits = [
+        {**history.commit_json(e.commit), "files": [history.file_change_json(f) for f in e.files]}
+        for e in page.entries
+    ]
+    return {"commits": commits, "next_after": page.next_after}
+
+
+@bp.get("/n/<net>/<course>/commits/<sha>")
+def commit(net: str, course: str, sha: str) -> dict[str, Any]:
+    """Return one commit with the unified diff of every file it changed."""
+    _network, row, _access = course_for(net, course)
+    with repo_store().open(row.id) as repo:
+        info = repo.commit_info(sha)
+        diffs = repo.diff(info.parents[0] if info.parents else None, info.sha)
+    return {**history.commit_json(info), "files": [history.diff_json(d) for d in diffs]}
+
+
+@bp.get("/n/<net>/<course>/compare/<a>...<b>")
+def compare(net: str, course: str, a: str, b: str) -> dict[str, Any]:
+    """Return the files changed between two versions (of `?path=` only), with unified diffs."""
+    _network, row, _access = course_for(net, course)
+    path = request.args.get("path") or None
+    with repo_store().open(row.id) as repo:
+        old, new = repo.resolve(a), repo.resolve(b)
+        diffs = repo.diff(old, new, path)
+    return {"base": old, "head": new, "path": path, "files": [history.diff_json(d) for d in diffs]}

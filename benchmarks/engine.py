@@ -112,6 +112,29 @@ def bench_reads(store: RepoStore, runs: int) -> None:
 
     measure("list the whole course tree (1,050+ files)", runs, list_tree, 20)
 
+    after_save = []
+    for n in range(runs // 4):
+        with store.open(BIG) as repo:
+            path = rng.choice(lessons)
+            repo.commit([Write(path, f"{n} {time.time_ns()}".encode())], AUTHOR, "", repo.head())
+            started = time.perf_counter()
+            assert len(repo.list_tree()) > 1000
+            after_save.append((time.perf_counter() - started) * 1000)
+    report("list the whole course tree right after a save", after_save, 20)
+
+    def cold_list_tree() -> None:
+        fresh = RepoStore(store.root, gc_every=0, graph_every=0)
+        with fresh.open(BIG) as repo:
+            assert len(repo.list_tree()) > 1000
+        fresh.close()
+
+    measure(
+        "list the tree in a fresh store (nothing cached, git started)",
+        runs // 4,
+        cold_list_tree,
+        20,
+    )
+
 
 def bench_history(store: RepoStore, runs: int) -> None:
     for course, label in ((BIG, "10,000"), (SMALL, "1,000")):

@@ -1,22 +1,9 @@
-"""Git objects in and out: loose object writing, tree and commit encoding, cached reads.
-
-Writes go straight into the object database as loose objects (what `git hash-object -w`
-does) because it costs no subprocess; a commit then rewrites only the trees on the changed
-paths instead of reading the whole course into an index. Measured on a 1,000-lesson course
-this is about ten times faster than a temporary index with read-tree/update-index/write-tree.
-"""
+"""Git objects: tree encoding, object ids, and cached reads through `git cat-file --batch`."""
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
-import tempfile
-import threading
-import zlib
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import git
 
@@ -34,6 +21,8 @@ _TREE_CACHE_SIZE = 1024
 
 # A tree entry as stored: (mode, name, binary object id).
 RawEntry = tuple[bytes, bytes, bytes]
+# A listed file: (path relative to the listed folder, mode, kind, size, hex id).
+Listed = tuple[str, str, str, int | None, str]
 
 
 def parse_tree(data: bytes) -> list[RawEntry]:
@@ -61,139 +50,11 @@ def serialize_tree(entries: list[RawEntry]) -> bytes:
     )
 
 
-def kind_of_mode(mode: bytes) -> str:
-    """Return "tree", "blob", "link" or "commit" (a submodule) for a tree entry mode."""
-    if mode == MODE_TREE:
-        return "tree"
-    if mode == MODE_LINK:
-        return "link"
-    if mode == MODE_SUBMODULE:
-        return "commit"
-    return "blob"
-
-
 def object_id(kind: bytes, data: bytes) -> str:
     """Return the hex id git gives an object of this kind and content."""
     digest = hashlib.sha1(b"%s %d\0" % (kind, len(data)), usedforsecurity=False)
     digest.update(data)
     return digest.hexdigest()
-
-
-def write_loose(objects_dir: Path, kind: bytes, data: bytes, *, fsync: bool = True) -> str:
-    """Return the id of the object after storing it as a loose object (if not yet present)."""
-    return write_loose_batch(objects_dir, [(kind, data)], fsync=fsync)[0]
-
-
-def write_loose_batch(
-    objects_dir: Path, objects: list[tuple[bytes, bytes]], *, fsync: bool = True
-) -> list[str]:
-    """Return the ids of `objects` (kind, content) after storing the missing ones as loose objects.
-
-    Each file is written without a name (or under a temporary name that `git gc` cleans up),
-    made durable, and only then linked into place, so a crash never leaves a truncated
-    object. The fsyncs of one batch run in parallel: the file system then commits them
-    together, which costs about one fsync instead of one per object.
-    """
-    ids: list[str] = []
-    staged: list[tuple[int, str | None, Path]] = []
-    try:
-        for kind, data in objects:
-            sha = object_id(kind, data)
-            ids.append(sha)
-            target = objects_dir / sha[:2] / sha[2:]
-            if any(t == target for _, _, t in staged):
-                continue
-            if target.exists():
-                try:  # Freshen it, as git does, so a concurrent prune does not take it away.
-                    os.utime(target)
-                except OSError:
-                    pass
-                continue
-            target.parent.mkdir(exist_ok=True)
-            fd, tmp = _new_file(target.parent)
-            staged.append((fd, tmp, target))
-            compressor = zlib.compressobj(1)
-            header = b"%s %d\0" % (kind, len(data))
-            os.write(
-                fd, compressor.compress(header) + compressor.compress(data) + compressor.flush()
-            )
-            os.fchmod(fd, 0o444)
-        if fsync:
-            _fsync_all([fd for fd, _, _ in staged])
-        for fd, tmp, target in staged:
-            try:
-                _publish(fd, tmp, target)
-            except FileExistsError:
-                pass
-    finally:
-        for fd, tmp, _ in staged:
-            os.close(fd)
-            if tmp is not None:
-                os.unlink(tmp)
-    return ids
-
-
-def _publish(fd: int, tmp: str | None, target: Path) -> None:
-    """Give the written file its object name (FileExistsError if it already has one)."""
-    if tmp is not None:
-        os.link(tmp, target)
-        return
-    for _attempt in range(3):
-        # `git prune-packed` removes fan-out folders that look empty, and an unnamed file
-        # does not count: make the folder again if it went away.
-        target.parent.mkdir(exist_ok=True)
-        try:
-            folder = os.open(target.parent, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-        except FileNotFoundError:
-            continue
-        try:
-            # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N names an unnamed file; Python
-            # calls linkat (not link) only when given a directory fd.
-            os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=folder, follow_symlinks=True)
-            return
-        except FileNotFoundError:
-            continue
-        finally:
-            os.close(folder)
-    raise GitStoreError("The course repository's object folder keeps disappearing.")
-
-
-_unnamed_files = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
-
-
-def _new_file(folder: Path) -> tuple[int, str | None]:
-    """Return (fd, temporary name) of a new file in `folder`; the name is None if it has none.
-
-    An unnamed file (O_TMPFILE, linked later through /proc) needs one directory change
-    instead of three, which matters when the disk is busy.
-    """
-    global _unnamed_files
-    if _unnamed_files:
-        try:
-            return os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o444), None
-        except OSError as exc:
-            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
-                raise
-            _unnamed_files = False  # this file system cannot; use named temporary files
-    return tempfile.mkstemp(prefix="tmp_obj_", dir=folder)
-
-
-_fsync_pool: tuple[int, ThreadPoolExecutor] | None = None
-_fsync_pool_guard = threading.Lock()
-
-
-def _fsync_all(fds: list[int]) -> None:
-    """Flush files to disk, several at once when there are several."""
-    global _fsync_pool
-    if len(fds) <= 1:
-        for fd in fds:
-            os.fsync(fd)
-        return
-    with _fsync_pool_guard:
-        if _fsync_pool is None or _fsync_pool[0] != os.getpid():  # threads do not survive fork
-            _fsync_pool = (os.getpid(), ThreadPoolExecutor(8, thread_name_prefix="git-fsync"))
-        pool = _fsync_pool[1]
-    list(pool.map(os.fsync, fds))
 
 
 class ObjectReader:
@@ -207,6 +68,10 @@ class ObjectReader:
         self.repo = repo
         self._trees: OrderedDict[str, list[RawEntry]] = OrderedDict()
         self.ref_updater: RefUpdater | None = None  # started by the first save
+        # Caches for listings (see listing.py); ids never change meaning, so never stale.
+        self.listings: OrderedDict[str, list[Listed]] = OrderedDict()
+        self.listed_entries = 0
+        self.sizes: dict[str, int] = {}
 
     def close(self) -> None:
         """Stop this reader's git processes (object reader and ref updater)."""
@@ -228,14 +93,19 @@ class ObjectReader:
 
     def header(self, name: str) -> tuple[str, str] | None:
         """Return (full id, type) for an object id or abbreviation, None if there is none."""
+        found = self.header_with_size(name)
+        return None if found is None else found[:2]
+
+    def header_with_size(self, name: str) -> tuple[str, str, int] | None:
+        """Return (full id, type, size) for an object id or abbreviation, None if none."""
         try:
-            sha, kind, _ = self.repo.git.get_object_header(name)
+            sha, kind, size = self.repo.git.get_object_header(name)
         except ValueError:
             return None
         except (OSError, git.GitCommandError) as exc:
             self.repo.git.clear_cache()
             raise GitFailure(["cat-file"], -1, str(exc).encode()) from exc
-        return _str(sha), _str(kind)
+        return _str(sha), _str(kind), int(size)
 
     def tree(self, sha: str) -> list[RawEntry]:
         """Return the entries of tree `sha` (cached)."""

@@ -10,6 +10,7 @@ import git
 
 from . import diffs, history, housekeeping, writes
 from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
+from .listing import list_folder
 from .objects import MODE_TREE, ObjectReader
 from .paths import BRANCH_REF, check_read_path, validate_rev
 from .records import (
@@ -175,24 +176,11 @@ class CourseRepo:
                 raise PathNotFound(base, commit, f"There is no folder “{base}” in this version.")
             tree = found[1]
             base += "/"
-        args = ["ls-tree", "-l", "-z", "--full-tree"] + (["-r"] if recursive else []) + [tree]
-        entries = []
-        for record in self.git(args).split(b"\0"):
-            if not record:
-                continue
-            meta, name = record.split(b"\t", 1)
-            mode, kind_name, sha, size = meta.split()
-            kind = "link" if mode == b"120000" else kind_name.decode()
-            entries.append(
-                TreeEntry(
-                    path=base + name.decode("utf-8", "surrogateescape"),
-                    mode=mode.decode(),
-                    kind=kind,  # type: ignore[arg-type]
-                    size=None if size == b"-" else int(size),
-                    blob_id=sha.decode(),
-                )
-            )
-        return entries
+        listed = list_folder(self.reader, tree, self.git, recursive)
+        return [
+            TreeEntry(path=base + path, mode=mode, kind=kind, size=size, blob_id=sha)  # type: ignore[arg-type]
+            for path, mode, kind, size, sha in listed
+        ]
 
     # -- history ----------------------------------------------------------------------------
 

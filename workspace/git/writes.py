@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from .errors import ConcurrentUpdateError, InvalidPath
 from .locking import course_lock
-from .objects import EMPTY_TREE, write_loose_batch
+from .loose import write_loose_batch
+from .objects import EMPTY_TREE
 from .paths import normalize_path
 from .planning import SavePlan, plan_save
 from .records import Author, Change, CommitResult, Delete, Rename, Write

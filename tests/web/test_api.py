@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,18 +10,10 @@ from courses_support import commit_files, git, lesson_file, make_course, make_sc
 from workspace.extensions import db
 from workspace.models._base import utcnow
 from workspace.services.tokens import issue_token
-from workspace.storage import repo_store
 
 SPEED = "units/motion/lessons/speed.md"
 URL = "/api/v1/n/school/physics/lessons/motion/speed"
 ORIGINAL = lesson_file("Speed", "Students roll a cart.\n")
-
-
-@pytest.fixture(autouse=True)
-def _close_repositories(app: Any) -> Iterator[None]:
-    """Stop the pooled git readers when the test ends, not whenever garbage collection runs."""
-    yield
-    repo_store().close()
 
 
 @pytest.fixture

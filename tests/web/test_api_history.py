@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,13 +14,6 @@ from workspace.storage import repo_store
 API = "/api/v1/n/school/physics"
 SPEED = "units/motion/lessons/speed.md"
 VELOCITY = "units/motion/lessons/velocity.md"
-
-
-@pytest.fixture(autouse=True)
-def _close_repositories(app: Any) -> Iterator[None]:
-    """Stop the pooled git readers when the test ends, not whenever garbage collection runs."""
-    yield
-    repo_store().close()
 
 
 @pytest.fixture

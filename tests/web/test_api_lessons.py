@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
 
-from workspace.storage import repo_store
-
 SPEED = "units/motion/lessons/speed.md"
 URL = "/api/v1/n/school/physics/lessons/motion/speed"
 BODY = "Launch: roll a cart.\n\nExplore: time it twice.\n\nDiscuss: compare.\n"
 ORIGINAL = lesson_file("Speed", BODY)
-
-
-@pytest.fixture(autouse=True)
-def _close_repositories(app: Any) -> Iterator[None]:
-    """Stop the pooled git readers when the test ends, not whenever garbage collection runs."""
-    yield
-    repo_store().close()
 
 
 @pytest.fixture

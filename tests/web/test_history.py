@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,14 +19,6 @@ COMMIT_LINK = re.compile(
     r'class="history-entry__summary" href="/n/school/physics/commit/([0-9a-f]{40})"'
 )
 OLDER_LINK = re.compile(r'rel="next" href="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _close_repositories(app: Any) -> Iterator[None]:
-    """Stop the pooled git readers when the test ends, not whenever garbage collection runs."""
-    yield
-    repo_store().wait_for_housekeeping()
-    repo_store().close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,13 +19,6 @@ BASE = "/n/school/physics"
 V1 = lesson_file("Speed", "Students roll a cart.\n\nThey time it twice.\n")
 V2 = lesson_file("Speed", "Students roll a cart.\n\nThey time it three times.\n")
 V3 = lesson_file("Speed", "Students push a cart.\n\nThey time it three times.\n")
-
-
-@pytest.fixture(autouse=True)
-def _close_repositories(app: Any) -> Iterator[None]:
-    """Stop the pooled git readers when the test ends, not whenever garbage collection runs."""
-    yield
-    repo_store().close()
 
 
 @pytest.fixture

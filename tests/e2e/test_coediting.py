@@ -71,8 +71,7 @@ def lab(make_user: Any, make_network: Any) -> dict[str, Any]:
     with repo_store().open(course.id) as repo:
         changes = [Write("course.yaml", COURSE_YAML.encode()), Write(PATH, TEXT.encode())]
         repo.commit(changes, commit_author(ana), "Add ramps", base=repo.head())
-    yield {"ana": ana, "ben": ben, "course": course}
-    repo_store().close()
+    return {"ana": ana, "ben": ben, "course": course}
 
 
 def sign_in(page: Any, username: str) -> None:

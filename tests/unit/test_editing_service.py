@@ -57,13 +57,6 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
     )
 
 
-@pytest.fixture(autouse=True)
-def close_repositories(app: Any) -> Any:
-    """Stop the pooled git readers when the test ends, so none outlives its app."""
-    yield
-    repo_store().close()
-
-
 @pytest.fixture
 def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     ana = make_user("ana", display_name="Ana Lima")

@@ -37,13 +37,6 @@ They time the ball with a stopwatch.
 """
 
 
-@pytest.fixture(autouse=True)
-def close_repositories(app: Any) -> Any:
-    """Stop the pooled git readers when the test ends, so none outlives its app."""
-    yield
-    repo_store().close()
-
-
 @pytest.fixture
 def school(make_user: Any, make_network: Any) -> dict[str, Any]:
     people = make_school(make_user, make_network)

@@ -118,10 +118,15 @@ class LiveServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
-        store = self.app.extensions.get("repo_store")
-        if store is not None:
-            store.wait_for_housekeeping(timeout=30)
-            store.close()
+        close_repositories(self.app)
+
+
+def close_repositories(app: Flask) -> None:
+    """Close the app's pooled repositories (their git processes) once a test is done."""
+    store = app.extensions.get("repo_store")
+    if store is not None:
+        store.wait_for_housekeeping(timeout=30)
+        store.close()
 
     def client(self, tmp_path: Path) -> Git:
         """Return a git client with a clean HOME under `tmp_path`, pointed at this server."""

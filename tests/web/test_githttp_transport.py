@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from githttp_support import AUTHOR, LESSON, Git, LiveServer, head, make_course, make_token
+from githttp_support import (
+    AUTHOR,
+    LESSON,
+    Git,
+    LiveServer,
+    close_repositories,
+    head,
+    make_course,
+    make_token,
+)
 
 from workspace.git import RepoStore, Write
 from workspace.gitserve.backend import CHUNK, BackendRequest, run_backend
@@ -98,7 +107,14 @@ def test_large_binary_push_streams_through(
     assert (fresh / "units/forces/lessons/images/big.png").read_bytes() == data
 
 
-def test_clone_response_is_streamed_in_chunks(course: Course, tmp_path: Path) -> None:
+def test_clone_response_is_streamed_in_chunks(app: Flask, course: Course, tmp_path: Path) -> None:
+    try:
+        _clone_in_chunks(course, tmp_path)
+    finally:
+        close_repositories(app)
+
+
+def _clone_in_chunks(course: Course, tmp_path: Path) -> None:
     with repo_store().open(course.id) as repo:
         repo.commit([Write("big.bin", os.urandom(2 * 1024 * 1024))], AUTHOR, "Add data", None)
     request = BackendRequest(

@@ -42,6 +42,11 @@ def _resolve(repo: CourseRepo, rev: str) -> str:
         abort(404, description=exc.message)
 
 
+def _commit_prefix(net: str, course: str) -> str:
+    """Return the address of a commit page without its id (one url_for, not one per entry)."""
+    return url_for(".commit", net=net, course=course, sha="0")[:-1]
+
+
 def _diff_view() -> str:
     """Return how diffs are shown: word by word (the default) or as unified text."""
     view = request.args.get("view", "words")
@@ -56,7 +61,13 @@ def course_history(net: str, course: str) -> str:
     with repo_store().open(row.id) as repo:
         page = history.course_history(repo, after=after)
     return render_template(
-        "history/course.html", network=network, course=row, access=access, page=page, after=after
+        "history/course.html",
+        network=network,
+        course=row,
+        access=access,
+        page=page,
+        after=after,
+        commit_prefix=_commit_prefix(network.slug, row.slug),
     )
 
 
@@ -80,6 +91,7 @@ def lesson_history(net: str, course: str, unit: str, lesson: str) -> str:
         lesson=lesson,
         path=path,
         exists=exists,
+        commit_prefix=_commit_prefix(network.slug, row.slug),
     )
 
 

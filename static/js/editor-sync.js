@@ -182,7 +182,7 @@ export function startPresence(form, { presenceEl, changedEl, isTyping }) {
       const response = await post(
         form,
         form.dataset.presenceUrl,
-        { base_commit: base(), typing: isTyping() },
+        { base_commit: base(), typing: isTyping(), names: changedEl.hidden },
         { json: true },
       );
       if (!response.ok) return;

@@ -166,7 +166,8 @@ def heartbeat(net: str, course: str, unit: str, lesson: str) -> Response:
     """Record that the user has the lesson open; answer who else does and whether it changed.
 
     JSON: {present: [{name, typing}], head, blob, changed, changed_by}. `changed` is true when
-    the lesson file at head differs from the one at the posted base_commit.
+    the lesson file at head differs from the one at the posted base_commit; `changed_by` names
+    who changed it unless the request says `names: false`.
     """
     t = lesson_target(net, course, unit, lesson)
     data = request.get_json(silent=True) or request.form
@@ -182,7 +183,9 @@ def heartbeat(net: str, course: str, unit: str, lesson: str) -> Response:
         except EditError:
             base_blob = None
         changed = base_blob != blob
-        names = [a.name for a in authors_since(repo, base, head, t.path)] if changed else []
+        # Naming who changed it costs a `git log`: only when the page has not shown it yet.
+        wanted = changed and str(data.get("names", "1")).lower() not in ("0", "false")
+        names = [a.name for a in authors_since(repo, base, head, t.path)] if wanted else []
     return jsonify(
         {
             "present": [{"name": p.name, "typing": p.typing} for p in others],

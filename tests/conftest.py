@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -299,6 +300,7 @@ def sign_in(page: Any, username: str, password: str) -> None:
     """Sign in through the real login form."""
     page.goto("/auth/login")
     page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
+    # Required fields show an aria-hidden "*" that Playwright's label text still contains.
+    page.get_by_label(re.compile(r"^Password\b")).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

@@ -120,6 +120,12 @@ class LiveServer:
         self.thread.join(timeout=10)
         close_repositories(self.app)
 
+    def client(self, tmp_path: Path) -> Git:
+        """Return a git client with a clean HOME under `tmp_path`, pointed at this server."""
+        home = tmp_path / "client-home"
+        home.mkdir(exist_ok=True)
+        return Git(home=home, base=self.url)
+
 
 def close_repositories(app: Flask) -> None:
     """Close the app's pooled repositories (their git processes) once a test is done."""
@@ -127,12 +133,6 @@ def close_repositories(app: Flask) -> None:
     if store is not None:
         store.wait_for_housekeeping(timeout=30)
         store.close()
-
-    def client(self, tmp_path: Path) -> Git:
-        """Return a git client with a clean HOME under `tmp_path`, pointed at this server."""
-        home = tmp_path / "client-home"
-        home.mkdir(exist_ok=True)
-        return Git(home=home, base=self.url)
 
 
 def make_course(

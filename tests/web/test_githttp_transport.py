@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,8 +157,19 @@ def test_gzip_request_bodies_of_fetches_with_many_haves(
     git.clone(git.url("physics", "mechanics", token), work)
     git.clone(git.url("physics", "mechanics", token), other)
     # Local commits the server lacks: each is a "have" line, so the request grows past 1 KiB.
-    script = 'for n in $(seq 150); do git commit -q --allow-empty -m "Note $n"; done'
-    subprocess.run(["sh", "-c", script], cwd=work, env=git.env(), check=True)
+    now = int(time.time())
+    stream = "".join(
+        f"commit refs/heads/main\ncommitter Bea <bea@school.example> {now + n} +0000\n"
+        f"data 8\nNote {n}\n" + ("from refs/heads/main^0\n" if n == 100 else "") + "\n"
+        for n in range(100, 250)
+    )
+    subprocess.run(
+        ["git", "fast-import", "--quiet"],
+        input=stream.encode(),
+        cwd=work,
+        env=git.env(),
+        check=True,
+    )
     pushed = git.commit_file(other, "README.md", b"# New\n")
     git.run("push", "origin", "main", cwd=other)
     trace = {"GIT_TRACE_CURL": "1", "GIT_TRACE_CURL_NO_DATA": "1"}

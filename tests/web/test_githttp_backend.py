@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,16 @@ def test_push_environment_enables_receive_pack_and_carries_the_rules(tmp_path: P
     assert env["WORKSPACE_PUSH_REPORT"] == str(tmp_path / "report")
     assert (HOOKS_DIR / "pre-receive").stat().st_mode & 0o111
     assert (HOOKS_DIR / "post-receive").stat().st_mode & 0o111
+
+
+@pytest.mark.parametrize("module", ["rules", "prereceive", "backend"])
+def test_push_rules_and_the_backend_wrapper_import_neither_flask_nor_models(module: str) -> None:
+    path = Path(HOOKS_DIR).parent / f"{module}.py"
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add("." * node.level + (node.module or ""))
+    forbidden = {"flask", "flask_sqlalchemy", "flask_login", "..models", "..extensions"}
+    assert not {name for name in imported if name.split(".")[0] in forbidden or name in forbidden}

@@ -32,7 +32,6 @@ csrf.exempt(bp)
 SERVICES = ("git-upload-pack", "git-receive-pack")
 # Anything else cannot name a network or a course, so it is refused before any lookup.
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-REALM = 'Basic realm="Lesson Study Workspace git", charset="UTF-8"'
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,8 @@ def _ask_for_token(refused: str = "") -> Response:
             f"password. Create a token at {tokens}"
         )
     response = _text(401, message)
-    response.headers["WWW-Authenticate"] = REALM
+    realm = current_app.config.get("SITE_NAME", "Workspace").replace('"', "")
+    response.headers["WWW-Authenticate"] = f'Basic realm="{realm}", charset="UTF-8"'
     return response
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from ..content.errors import ContentError
@@ -23,6 +23,7 @@ from ..models.editing import Draft
 from ..services import drafts, editing, presence
 from ..services.edit_errors import EditError, SaveConflict
 from ..services.edit_support import read_text, resolve_base
+from ..services.images import file_size
 from ..storage import repo_store
 from . import editor_live, editor_resolve, organize
 from .editor_resolve import render_resolution, resolution_from_draft
@@ -75,6 +76,7 @@ def render_editor(t: Target, form: LessonForm, status: int = 200, **context: Any
         access=t.access,
         form=form,
         others=others,
+        upload_limit=file_size(current_app.config["MAX_UPLOAD_BYTES"]),
         **context,
     )
     return page, status

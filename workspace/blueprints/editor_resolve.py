@@ -17,7 +17,7 @@ from ..models.editing import Draft
 from ..services import drafts, editing
 from ..services.conflicts import conflict_markers, side_by_side
 from ..services.edit_errors import EditError, SaveConflict
-from ..services.edit_support import authors_since, read_text
+from ..services.edit_support import authors_since, read_text, title_in
 from ..storage import repo_store
 from .editor_support import Target, keep_draft, lesson_target, saved_message, user_email
 
@@ -65,6 +65,7 @@ def render_resolution(
         names=names,
         deleted=deleted,
         summary=conflict.message if conflict else None,
+        title=title_in(theirs or yours, t.lesson),
         error=error,
     )
     return page, status

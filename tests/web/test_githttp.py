@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import TEST_PASSWORD
 from flask import Flask
 from githttp_support import Git, LiveServer, head, make_course, make_token
 
@@ -118,7 +117,10 @@ def test_authenticated_non_member_gets_404_for_a_private_course(people, git, liv
 
 def test_account_password_is_refused_with_a_hint_about_tokens(people, git, tmp_path) -> None:
     make_course(people[4], "stoichiometry")
-    url = git.url("chem-lab", "stoichiometry", quote(TEST_PASSWORD), user="ana")
+    password = "ana's real password 42"
+    people[0].set_password(password, method="pbkdf2:sha256:1000")
+    db.session.commit()
+    url = git.url("chem-lab", "stoichiometry", quote(password), user="ana")
     failed = git.clone(url, tmp_path / "w", check=False)
     assert failed.returncode != 0
     assert "remote: Account passwords are not accepted by git" in failed.stderr

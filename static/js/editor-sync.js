@@ -76,13 +76,19 @@ export function startDrafts(form, statusEl) {
     inFlight = true;
     try {
       const response = await post(form, url, body, { keepalive: useKeepalive });
-      if (!response.ok) throw new Error(`draft not saved (${response.status})`);
+      // A signed-out session answers with the sign-in page, not JSON: that is not a save.
+      const answer = response.ok ? await response.json().catch(() => ({})) : {};
+      if (answer.status !== "saved") throw new Error(`draft not saved (${response.status})`);
       sentRevision = sending;
       if (revision === sentRevision) storageSet(key, null);
       const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       show(`Draft saved at ${time}.`);
     } catch (_) {
-      show("Not connected: your text is kept in this browser and will be saved when the connection returns.");
+      show(
+        navigator.onLine === false
+          ? "Not connected: your text is kept in this browser and will be saved when the connection returns."
+          : "Your draft could not be saved just now; it is kept in this browser and will be tried again.",
+      );
     } finally {
       inFlight = false;
     }

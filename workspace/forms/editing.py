@@ -14,7 +14,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..content.errors import InvalidStandard
 from ..content.frontmatter import parse_lesson, update_front_matter
@@ -112,14 +112,6 @@ class ResolveForm(FlaskForm):
     base_commit = HiddenField()
     conflict_base = HiddenField()
     message = StringField("Describe your change", validators=[Length(max=300)], filters=[_strip])
-
-
-class RawLessonForm(FlaskForm):
-    """The whole lesson file as text, for files whose front matter the fields cannot show."""
-
-    content = TextAreaField("Lesson file", validators=[Optional()], filters=[_lf])
-    message = StringField("Describe your change", validators=[Length(max=300)], filters=[_strip])
-    base_commit = HiddenField()
 
 
 def _as_text(value: Any) -> str:

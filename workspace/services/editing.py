@@ -79,7 +79,6 @@ __all__ = [
     "reorder_units",
     "restore_lesson",
     "save_lesson",
-    "suggest_lesson_slug",
     "upload_image",
 ]
 
@@ -179,14 +178,6 @@ def create_lesson(
             base=head,
             landing=Landing("created", f"added lesson \u201c{title}\u201d", path, [path]),
         )
-
-
-def suggest_lesson_slug(store: RepoStore, course: Course, unit: str, title: str) -> str:
-    """Return a file name for a new lesson titled `title` that is free in the unit."""
-    with store.open(course.id) as repo:
-        head = resolve_base(repo, None)
-        _, listed = course_outline(repo, head)
-        return unique_slug(slugify(title), lesson_slugs(repo, head, unit, listed))
 
 
 def delete_lesson(

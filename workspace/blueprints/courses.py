@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..access import Access, require_course, require_network
 from ..extensions import db
 from ..forms.courses import ArchiveForm, CourseForm, CourseSettingsForm, DeleteCourseForm
-from ..git import GitStoreError
+from ..git import CommitInfo, CourseRepo, GitStoreError
 from ..models import Course, Network, User
 from ..services import courses as service
 from ..services import reading
@@ -93,7 +93,7 @@ def home(net: str, course: str) -> str:
     network, row, access = require_course(net, course)
     with repo_store().open(row.id) as repo:
         view = reading.course_view(db.session, repo, row.id, "main", row.title)
-        recent = repo.history(view.commit, limit=RECENT_CHANGES).commits
+        recent = _recent_changes(repo, row.id, view.commit)
     return render_template(
         "courses/home.html",
         network=network,
@@ -104,6 +104,17 @@ def home(net: str, course: str) -> str:
         recent=recent,
         clone_url=clone_url_for(network, row),
     )
+
+
+def _recent_changes(repo: CourseRepo, course_id: int, commit: str) -> list[CommitInfo]:
+    """Return the newest commits up to `commit` (cached: a commit's past never changes)."""
+    cache = reading_cache()
+    key = ("recent", course_id, commit)
+    found = cache.get(key)
+    if found is None:
+        found = repo.history(commit, limit=RECENT_CHANGES).commits
+        cache.put(key, found)
+    return found
 
 
 def _outline_html(network: Network, course: Course, view: reading.CourseView) -> Markup:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
-from flask import Flask, current_app
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -86,18 +86,39 @@ def context_key(*parts: str) -> str:
 
 
 def _insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
-    """Insert rows, skipping those another worker inserted first (same unique key)."""
+    """Store cache rows: at the end of the request when there is one (all of a page's rows in
+    one transaction), else now."""
     if not rows:
         return
+    if not has_request_context():
+        _write(session, [(model, rows)])
+        return
+    pending = g.setdefault("reading_cache_rows", [])
+    if not pending:
+
+        def flush(response: Response) -> Response:
+            _write(session, g.pop("reading_cache_rows", []))
+            return response
+
+        after_this_request(flush)
+    pending.append((model, rows))
+
+
+def _write(session: Session, batches: list[tuple[type, list[dict[str, Any]]]]) -> None:
+    """Insert rows in one transaction, skipping those another worker inserted first."""
     engine = session.get_bind()
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     try:
         # Its own short transaction: a GET request's session stays untouched (nothing expires).
         with engine.begin() as connection:
-            connection.execute(insert(model).values(rows).on_conflict_do_nothing())
+            for model, rows in batches:
+                for start in range(0, len(rows), _SQL_CHUNK):
+                    chunk = rows[start : start + _SQL_CHUNK]
+                    connection.execute(insert(model).values(chunk).on_conflict_do_nothing())
     except SQLAlchemyError:
         # A cache that cannot be written (read-only replica, locked database) only costs time.
-        current_app.logger.warning("Could not store %d cache rows", len(rows), exc_info=True)
+        count = sum(len(rows) for _model, rows in batches)
+        current_app.logger.warning("Could not store %d cache rows", count, exc_info=True)
 
 
 def cached_html(
@@ -169,9 +190,7 @@ def cached_summaries(
             {"blob_id": blob_id, "version": SUMMARY_VERSION, "data": json.dumps(made[blob_id])}
             for blob_id in missing
         ]
-        for start in range(0, len(new_rows), _SQL_CHUNK):
-            chunk = new_rows[start : start + _SQL_CHUNK]
-            _insert_ignoring_duplicates(session, LessonSummary, chunk)
+        _insert_ignoring_duplicates(session, LessonSummary, new_rows)
     for blob_id in wanted:
         cache.put(("summary", blob_id, SUMMARY_VERSION), found[blob_id])
     return found

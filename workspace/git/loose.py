@@ -9,7 +9,7 @@ for the same change; building the trees directly takes under 2 ms.
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import os
 import tempfile
 import threading
@@ -31,13 +31,13 @@ def write_loose_batch(
 ) -> list[str]:
     """Return the ids of `objects` (kind, content) after storing the missing ones as loose objects.
 
-    Each file is written without a name (or under a temporary name that `git gc` cleans up),
-    made durable, and only then linked into place, so a crash never leaves a truncated
-    object. The fsyncs of one batch run in parallel: the file system then commits them
-    together, which costs about one fsync instead of one per object.
+    Each file is written under a temporary name that `git gc` recognises and cleans up, made
+    durable, and only then renamed into place, so a crash never leaves a truncated object.
+    The fsyncs of one batch run in parallel: the file system then commits them together,
+    which costs about one fsync instead of one per object.
     """
     ids: list[str] = []
-    staged: list[tuple[int, str | None, Path]] = []
+    staged: list[tuple[int, str, Path]] = []
     try:
         for kind, data in objects:
             sha = object_id(kind, data)
@@ -48,10 +48,9 @@ def write_loose_batch(
             if target.exists():
                 try:  # Freshen it, as git does, so a concurrent prune does not take it away.
                     os.utime(target)
-                except OSError:
-                    pass
-                continue
-            target.parent.mkdir(exist_ok=True)
+                    continue
+                except FileNotFoundError:
+                    pass  # packed and pruned just now: write it again to be sure
             fd, tmp = _new_file(target.parent)
             staged.append((fd, tmp, target))
             compressor = zlib.compressobj(1)
@@ -62,62 +61,32 @@ def write_loose_batch(
             os.fchmod(fd, 0o444)
         if fsync:
             _fsync_all([fd for fd, _, _ in staged])
-        for fd, tmp, target in staged:
-            try:
-                _publish(fd, tmp, target)
-            except FileExistsError:
-                pass
-    finally:
-        for fd, tmp, _ in staged:
+        # The temporary file keeps its folder non-empty, so `git prune-packed` cannot remove
+        # the folder under it; renaming over an existing copy is harmless (same content).
+        while staged:
+            fd, tmp, target = staged[-1]
             os.close(fd)
-            if tmp is not None:
+            os.rename(tmp, target)
+            staged.pop()
+    finally:
+        for fd, tmp, _ in staged:  # only after an error: nothing of it becomes an object
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
     return ids
 
 
-def _publish(fd: int, tmp: str | None, target: Path) -> None:
-    """Give the written file its object name (FileExistsError if it already has one)."""
-    if tmp is not None:
-        os.link(tmp, target)
-        return
+def _new_file(folder: Path) -> tuple[int, str]:
+    """Return (fd, name) of a new temporary file in `folder`, making the folder if needed."""
     for _attempt in range(3):
-        # `git prune-packed` removes fan-out folders that look empty, and an unnamed file
-        # does not count: make the folder again if it went away.
-        target.parent.mkdir(exist_ok=True)
+        # `git prune-packed` removes fan-out folders it emptied: (re)make it first.
+        folder.mkdir(exist_ok=True)
         try:
-            folder = os.open(target.parent, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+            return tempfile.mkstemp(prefix="tmp_obj_", dir=folder)
         except FileNotFoundError:
             continue
-        try:
-            # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N names an unnamed file; Python
-            # calls linkat (not link) only when given a directory fd.
-            os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=folder, follow_symlinks=True)
-            return
-        except FileNotFoundError:
-            continue
-        finally:
-            os.close(folder)
     raise GitStoreError("The course repository's object folder keeps disappearing.")
-
-
-_unnamed_files = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
-
-
-def _new_file(folder: Path) -> tuple[int, str | None]:
-    """Return (fd, temporary name) of a new file in `folder`; the name is None if it has none.
-
-    An unnamed file (O_TMPFILE, linked later through /proc) needs one directory change
-    instead of three, which matters when the disk is busy.
-    """
-    global _unnamed_files
-    if _unnamed_files:
-        try:
-            return os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o444), None
-        except OSError as exc:
-            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
-                raise
-            _unnamed_files = False  # this file system cannot; use named temporary files
-    return tempfile.mkstemp(prefix="tmp_obj_", dir=folder)
 
 
 _fsync_pool: tuple[int, ThreadPoolExecutor] | None = None

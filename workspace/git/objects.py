@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 
 import git
@@ -18,6 +19,8 @@ MODE_LINK = b"120000"
 MODE_SUBMODULE = b"160000"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _TREE_CACHE_SIZE = 1024
+# Pauses before looking again for an object a concurrent repack was moving (None: give up).
+_RETRY_DELAYS = (0.0, 0.02, 0.1, 0.3, None)
 
 # A tree entry as stored: (mode, name, binary object id).
 RawEntry = tuple[bytes, bytes, bytes]
@@ -82,14 +85,23 @@ class ObjectReader:
 
     def read(self, sha: str) -> tuple[str, bytes]:
         """Return (type, content) of an object given its full hex id."""
-        try:
-            _, kind, _, data = self.repo.git.get_object_data(sha)
-        except ValueError as exc:
-            raise GitStoreError(f"The course repository is missing object {sha[:10]}.") from exc
-        except (OSError, git.GitCommandError) as exc:
-            self.repo.git.clear_cache()
-            raise GitFailure(["cat-file"], -1, str(exc).encode()) from exc
-        return _str(kind), data
+        for delay in _RETRY_DELAYS:
+            try:
+                _, kind, _, data = self.repo.git.get_object_data(sha)
+                return _str(kind), data
+            except ValueError as exc:
+                # A repack may have replaced the packs (and multi-pack index) this
+                # long-running reader had loaded; a fresh one, a moment later, sees the
+                # new ones.
+                self.repo.git.clear_cache()
+                if delay is None:
+                    message = f"The course repository is missing object {sha[:10]}."
+                    raise GitStoreError(message) from exc
+                time.sleep(delay)
+            except (OSError, git.GitCommandError) as exc:
+                self.repo.git.clear_cache()
+                raise GitFailure(["cat-file"], -1, str(exc).encode()) from exc
+        raise AssertionError("unreachable")  # noqa: S101
 
     def header(self, name: str) -> tuple[str, str] | None:
         """Return (full id, type) for an object id or abbreviation, None if there is none."""
@@ -98,14 +110,18 @@ class ObjectReader:
 
     def header_with_size(self, name: str) -> tuple[str, str, int] | None:
         """Return (full id, type, size) for an object id or abbreviation, None if none."""
-        try:
-            sha, kind, size = self.repo.git.get_object_header(name)
-        except ValueError:
-            return None
-        except (OSError, git.GitCommandError) as exc:
-            self.repo.git.clear_cache()
-            raise GitFailure(["cat-file"], -1, str(exc).encode()) from exc
-        return _str(sha), _str(kind), int(size)
+        for delay in (0.0, None):  # one fresh look only: unknown names are common here
+            try:
+                sha, kind, size = self.repo.git.get_object_header(name)
+                return _str(sha), _str(kind), int(size)
+            except ValueError:
+                if delay is None:
+                    return None
+                self.repo.git.clear_cache()  # see read(): the packs may have changed
+            except (OSError, git.GitCommandError) as exc:
+                self.repo.git.clear_cache()
+                raise GitFailure(["cat-file"], -1, str(exc).encode()) from exc
+        return None
 
     def tree(self, sha: str) -> list[RawEntry]:
         """Return the entries of tree `sha` (cached)."""

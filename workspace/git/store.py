@@ -194,9 +194,9 @@ class RepoStore:
         loose objects are packed too. The count is shared by all server processes.
         """
         if self.gc_every > 0 and saves % self.gc_every == 0:
-            task: Callable[[Path], None] = housekeep
+            task: Callable[[Path], None] = partial(housekeep, wait=False)
         elif self.graph_every > 0 and saves % self.graph_every == 0:
-            task = refresh_commit_graph
+            task = partial(refresh_commit_graph, wait=False)
         else:
             return
         with self._lock:

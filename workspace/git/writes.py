@@ -61,11 +61,15 @@ def commit_changes(
             text = build_message(message, changes, plan, author, co_authors)
             commit = _write_commit(repo, plan, head, author, text)
             if _swap_main(repo, commit, head):
-                status = "merged" if plan.merged_paths else "committed"
-                merged_with = _authors_between(repo, base_sha, head, plan.merged_paths)
-                return CommitResult(status, commit, merged_with), lock.count_save()
+                saves = lock.count_save()
+                break
             time.sleep(0.005 * (attempt + 1))
-    raise ConcurrentUpdateError()
+        else:
+            raise ConcurrentUpdateError()
+    # Outside the lock: history below the new commit no longer changes.
+    merged_with = _authors_between(repo, base_sha, head, plan.merged_paths)
+    status = "merged" if plan.merged_paths else "committed"
+    return CommitResult(status, commit, merged_with), saves
 
 
 def _checked(changes: Sequence[Change]) -> list[Change]:

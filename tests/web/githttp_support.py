@@ -105,7 +105,6 @@ class LiveServer:
     """The app served over real HTTP on a free loopback port, in a background thread."""
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(
@@ -114,25 +113,16 @@ class LiveServer:
         self.thread.start()
 
     def stop(self) -> None:
-        """Stop serving, then close the repositories the requests and the test opened."""
+        """Stop serving (the app fixture then closes the repositories the requests opened)."""
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
-        close_repositories(self.app)
 
     def client(self, tmp_path: Path) -> Git:
         """Return a git client with a clean HOME under `tmp_path`, pointed at this server."""
         home = tmp_path / "client-home"
         home.mkdir(exist_ok=True)
         return Git(home=home, base=self.url)
-
-
-def close_repositories(app: Flask) -> None:
-    """Close the app's pooled repositories (their git processes) once a test is done."""
-    store = app.extensions.get("repo_store")
-    if store is not None:
-        store.wait_for_housekeeping(timeout=30)
-        store.close()
 
 
 def make_course(

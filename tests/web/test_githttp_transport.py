@@ -16,7 +16,6 @@ from githttp_support import (
     LESSON,
     Git,
     LiveServer,
-    close_repositories,
     head,
     make_course,
     make_token,
@@ -108,14 +107,7 @@ def test_large_binary_push_streams_through(
     assert (fresh / "units/forces/lessons/images/big.png").read_bytes() == data
 
 
-def test_clone_response_is_streamed_in_chunks(app: Flask, course: Course, tmp_path: Path) -> None:
-    try:
-        _clone_in_chunks(course, tmp_path)
-    finally:
-        close_repositories(app)
-
-
-def _clone_in_chunks(course: Course, tmp_path: Path) -> None:
+def test_clone_response_is_streamed_in_chunks(course: Course, tmp_path: Path) -> None:
     with repo_store().open(course.id) as repo:
         repo.commit([Write("big.bin", os.urandom(2 * 1024 * 1024))], AUTHOR, "Add data", None)
     request = BackendRequest(

@@ -11,6 +11,7 @@ from workspace.extensions import db
 from workspace.git import Rename
 from workspace.models import Activity
 from workspace.services.courses import commit_author
+from workspace.services.history import MAX_WORD_BLOCK, prose_diff
 from workspace.storage import repo_store
 
 SPEED = "units/motion/lessons/speed.md"
@@ -203,3 +204,22 @@ def test_restoring_a_version_in_which_the_lesson_did_not_exist_explains_why(
     assert response.headers["Location"] == f"{BASE}/history/motion/speed"
     page = _text(client.get(response.headers["Location"]))
     assert "did not exist in version" in page
+
+
+def test_prose_diff_compares_changed_lines_word_by_word_and_long_rewrites_whole() -> None:
+    old = "Launch.\nStudents roll a cart.\nDiscuss.\n"
+    new = "Launch.\nStudents push a cart.\nDiscuss.\nReflect.\n"
+    assert prose_diff(old, new) == [
+        ("equal", "Launch.\nStudents "),
+        ("delete", "roll"),
+        ("insert", "push"),
+        ("equal", " a cart.\nDiscuss.\n"),
+        ("insert", "Reflect.\n"),
+    ]
+    long_old = "word " * (MAX_WORD_BLOCK // 5) + "\nmore\n"
+    long_new = "other " * (MAX_WORD_BLOCK // 6) + "\n"
+    assert prose_diff("Title\n" + long_old, "Title\n" + long_new) == [
+        ("equal", "Title\n"),
+        ("delete", long_old),
+        ("insert", long_new),
+    ]

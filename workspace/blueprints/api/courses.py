@@ -10,6 +10,7 @@ from ...extensions import db
 from ...services import history, reading
 from ...storage import repo_store
 from . import bp, course_for
+from .shapes import commit_json, diff_json, file_change_json
 
 
 def _limit() -> int:
@@ -76,7 +77,7 @@ def course_history(net: str, course: str) -> dict[str, Any]:
         else:
             page = history.lesson_history(repo, path, after=after, limit=limit)
     commits = [
-        {**history.commit_json(e.commit), "files": [history.file_change_json(f) for f in e.files]}
+        {**commit_json(e.commit), "files": [file_change_json(f) for f in e.files]}
         for e in page.entries
     ]
     return {"commits": commits, "next_after": page.next_after}
@@ -89,7 +90,7 @@ def commit(net: str, course: str, sha: str) -> dict[str, Any]:
     with repo_store().open(row.id) as repo:
         info = repo.commit_info(sha)
         diffs = repo.diff(info.parents[0] if info.parents else None, info.sha)
-    return {**history.commit_json(info), "files": [history.diff_json(d) for d in diffs]}
+    return {**commit_json(info), "files": [diff_json(d) for d in diffs]}
 
 
 @bp.get("/n/<net>/<course>/compare/<a>...<b>")
@@ -100,4 +101,4 @@ def compare(net: str, course: str, a: str, b: str) -> dict[str, Any]:
     with repo_store().open(row.id) as repo:
         old, new = repo.resolve(a), repo.resolve(b)
         diffs = repo.diff(old, new, path)
-    return {"base": old, "head": new, "path": path, "files": [history.diff_json(d) for d in diffs]}
+    return {"base": old, "head": new, "path": path, "files": [diff_json(d) for d in diffs]}

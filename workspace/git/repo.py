@@ -28,12 +28,12 @@ from .refs import RefUpdater
 from .runner import CLEAN_ENV, run_git
 
 
-def open_gitpython(path: Path) -> git.Repo:
+def open_gitpython(path: Path, env: Mapping[str, str] | None = None) -> git.Repo:
     """Return a GitPython repository whose cat-file processes run in the clean environment."""
     if not (path / "objects").is_dir():
         raise RepositoryMissing(path.stem)
     repo = git.Repo(path)
-    repo.git.update_environment(**CLEAN_ENV, GIT_DIR=str(path))
+    repo.git.update_environment(**CLEAN_ENV, **(env or {}), GIT_DIR=str(path))
     return repo
 
 
@@ -58,7 +58,7 @@ class CourseRepo:
         self.lock_path = lock_path or self.path.with_suffix(".lock")
         self.env = dict(env or {})
         self.fsync = fsync
-        self.reader = reader or ObjectReader(open_gitpython(self.path))
+        self.reader = reader or ObjectReader(open_gitpython(self.path, self.env))
         self._open = True
         self._release = release
         self._after_commit = after_commit

@@ -182,19 +182,18 @@ def build_message(
 
 def default_message(changes: Sequence[Change], added: set[str]) -> str:
     """Return a summary such as "Edit units/a/lessons/b.md" or "Add x.md and 2 other files"."""
-    phrases = []
+    phrases: list[tuple[str, str, str]] = []  # (verb, what, path)
     for change in changes:
         if isinstance(change, Write):
             verb = "Add" if change.path in added else "Edit"
-            phrases.append((verb, change.path))
+            phrases.append((verb, change.path, change.path))
         elif isinstance(change, Delete):
-            phrases.append(("Delete", change.path))
+            phrases.append(("Delete", change.path, change.path))
         else:
-            phrases.append(("Rename", f"{change.old} to {change.new}"))
-    verb, what = phrases[0]
+            phrases.append(("Rename", f"{change.old} to {change.new}", change.new))
+    verb, what, path = phrases[0]
     if len(phrases) == 1:
         return f"{verb} {what}"
     others = len(phrases) - 1
-    verbs = {v for v, _ in phrases}
-    lead = verb if len(verbs) == 1 else "Change"
-    return f"{lead} {what} and {others} other file{'s' if others > 1 else ''}"
+    lead = verb if len({v for v, _, _ in phrases}) == 1 else "Change"
+    return f"{lead} {path} and {others} other file{'s' if others > 1 else ''}"

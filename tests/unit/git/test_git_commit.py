@@ -80,6 +80,10 @@ def test_deleting_the_last_file_of_a_folder_removes_the_folder(repo: CourseRepo,
             [Write(NEW_LESSON, b"x\n"), Delete(LESSON), Delete("README.md")],
             f"Change {NEW_LESSON} and 2 other files",
         ),
+        (
+            [Rename(LESSON, NEW_LESSON), Delete("README.md")],
+            f"Change {NEW_LESSON} and 1 other file",
+        ),
     ],
 )
 def test_an_empty_message_becomes_a_description_of_the_changes(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from gitengine_support import ANA, LESSON
+from gitengine_support import ANA, COURSE_FILES, LESSON
 
 from workspace.git import (
     CourseRepo,
     InvalidPath,
     InvalidRevision,
+    RepoStore,
     Write,
     check_read_path,
     normalize_path,
@@ -137,8 +140,19 @@ def test_hostile_revisions_are_refused(rev: str):
     assert "is not a valid version" in info.value.message
 
 
+@pytest.fixture(scope="module")
+def shared_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseRepo]:
+    """Return one course for the whole module: these tests only read or are refused."""
+    store = RepoStore(tmp_path_factory.mktemp("hostile") / "repos", gc_every=0)
+    store.create(1, COURSE_FILES, ANA, "")
+    with store.open(1) as course_repo:
+        yield course_repo
+    store.close()
+
+
 @pytest.mark.parametrize("rev", HOSTILE_REVS[:8])
-def test_every_read_refuses_hostile_revisions(repo: CourseRepo, rev: str):
+def test_every_read_refuses_hostile_revisions(shared_repo: CourseRepo, rev: str):
+    repo = shared_repo
     for call in (
         lambda: repo.resolve(rev),
         lambda: repo.read_file(LESSON, rev),
@@ -153,7 +167,8 @@ def test_every_read_refuses_hostile_revisions(repo: CourseRepo, rev: str):
 
 
 @pytest.mark.parametrize("path", HOSTILE_PATHS[:12] + ["-rf", "--output=x"])
-def test_saving_to_a_hostile_path_is_refused_and_writes_nothing(repo: CourseRepo, path: str):
+def test_saving_to_a_hostile_path_is_refused_and_writes_nothing(shared_repo: CourseRepo, path: str):
+    repo = shared_repo
     head = repo.head()
     loose_before = sorted(p.name for p in (repo.path / "objects").rglob("*"))
     with pytest.raises(InvalidPath):

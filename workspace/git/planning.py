@@ -128,18 +128,13 @@ def plan_save(
 ) -> SavePlan:
     """Return the plan for saving `changes` (made on `base`) on top of `head`.
 
-    Raises ConflictError if any file cannot be merged, PathNotFound for deleting or renaming
-    a file that never existed, PathExists for a rename onto an existing file or a file where
-    a folder is, and BaseNotInHistory if `base` is not an ancestor of head.
+    `base` must be an ancestor of `head` (see check_base). Raises ConflictError if any file
+    cannot be merged, PathNotFound for deleting or renaming a file that never existed, and
+    PathExists for a rename onto an existing file or a file where a folder is.
     """
     reader = repo.reader
     head_tree = reader.commit_tree(head) if head else EMPTY_TREE
-    if base is not None and base != head:
-        if head is None or not _is_ancestor(repo, base, head):
-            raise BaseNotInHistory(base)
-        base_tree = reader.commit_tree(base)
-    else:
-        base_tree = head_tree
+    base_tree = reader.commit_tree(base) if base is not None and base != head else head_tree
     p = _Planner(repo, base_tree, head_tree)
     added: set[str] = set()
     for change in changes:
@@ -219,10 +214,20 @@ def _refuse_folder(path: str, entry: Entry) -> None:
         raise PathExists(path, f"“{path}” is a folder or a link, not a file.")
 
 
-def _is_ancestor(repo: CourseRepo, base: str, head: str) -> bool:
-    """Return True if commit `base` is reachable from `head`."""
-    proc = run_git(repo.path, ["merge-base", "--is-ancestor", base, head], ok_codes=(0, 1))
-    return proc.returncode == 0
+def check_base(repo: CourseRepo, base: str) -> None:
+    """Raise BaseNotInHistory unless commit `base` is in main's history.
+
+    main only ever moves forward (saves add commits; pushes may not rewrite history), so
+    once true this stays true and need not be checked again under the lock.
+    """
+    head = repo.head()
+    if head == base:
+        return
+    if head is not None:
+        proc = run_git(repo.path, ["merge-base", "--is-ancestor", base, head], ok_codes=(0, 1))
+        if proc.returncode == 0:
+            return
+    raise BaseNotInHistory(base)
 
 
 def _apply(

@@ -2,10 +2,11 @@
 
 The whole save happens without a work tree: blobs are written before the lock is taken,
 then under the course lock the trees along the changed paths are rebuilt from head's tree,
-a commit object is written, and main is moved with a compare-and-swap (`git update-ref
-main NEW OLD`). If a push moved main in between, the swap fails and the save is planned
-again against the new head. Objects written by a save that never lands are unreferenced
-and removed by a later `git gc`, so a crash at any point leaves main as it was.
+a commit object is written, and main is moved with a compare-and-swap (an `update-ref`
+transaction "update main NEW OLD", see refs.py). If a push moved main in between, the swap
+fails and the save is planned again against the new head. Objects written by a save that
+never lands are unreferenced and removed by a later `git gc`, so a crash at any point
+leaves main as it was.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .locking import course_lock
 from .loose import write_loose_batch
 from .objects import EMPTY_TREE
 from .paths import normalize_path
-from .planning import SavePlan, plan_save
+from .planning import SavePlan, check_base, plan_save
 from .records import Author, Change, CommitResult, Delete, Rename, Write
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ def commit_changes(
     """
     changes = _checked(changes)
     base_sha = repo.resolve(base) if base is not None else None
+    if base_sha is not None:
+        check_base(repo, base_sha)
     contents = _new_contents(changes)
     ids = write_loose_batch(
         repo.path / "objects", [(b"blob", data) for _, data in contents], fsync=repo.fsync

@@ -87,6 +87,17 @@ def test_compare_form_lists_recent_versions_and_goes_to_the_comparison(
     assert response.headers["Location"] == f"{BASE}/compare/{school['v1']}...main?path={SPEED}"
 
 
+def test_compare_form_explains_a_version_that_does_not_exist(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["reader"])
+    response = client.get(f"{BASE}/compare", query_string={"from": "main~2", "to": "f" * 12})
+    assert response.status_code == 200
+    html = _text(response)
+    assert "“main~2” is not a valid version of the course." in html
+    assert "This course has no version “ffffffffffff”." in html
+
+
 # Blame -------------------------------------------------------------------------------------
 
 

@@ -119,11 +119,17 @@ def compare_form(net: str, course: str) -> str | Response:
     """Show a form to pick two versions, or go to their comparison once both are picked."""
     network, row, access = require_course(net, course)
     old, new = request.args.get("from", "").strip(), request.args.get("to", "").strip()
-    path = request.args.get("path") or None
-    if old and new:
-        target = url_for(".compare", net=net, course=row.slug, a=old, b=new, path=path)
-        return redirect(target)
+    path = request.args.get("path", "").strip() or None
+    problems = []
     with repo_store().open(row.id) as repo:
+        for rev in (old, new) if old and new else ():
+            try:
+                repo.resolve(rev)
+            except (InvalidRevision, RevisionNotFound) as exc:
+                problems.append(exc.message)
+        if old and new and not problems:
+            target = url_for(".compare", net=net, course=row.slug, a=old, b=new, path=path)
+            return redirect(target)
         recent = history.course_history(repo, limit=history.PAGE_SIZE)
     return render_template(
         "history/compare_form.html",
@@ -134,6 +140,7 @@ def compare_form(net: str, course: str) -> str | Response:
         old=old,
         new=new or "main",
         path=path,
+        problems=problems,
     )
 
 

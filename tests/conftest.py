@@ -26,6 +26,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from testdata import FAST_HASH, TEST_PASSWORD
 from werkzeug.serving import make_server
 
 from workspace import create_app
@@ -33,9 +34,6 @@ from workspace.extensions import db
 from workspace.models import Membership, Network, Role, User
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-TEST_PASSWORD = "correct horse battery"
-# Tests hash with a cheap pbkdf2 so hundreds of logins stay fast; production uses scrypt.
-FAST_HASH = "pbkdf2:sha256:1000"
 _prepared_schemas: set[str] = set()
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from . import config
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Return the app, configured from defaults, instance config.py, WORKSPACE_* env, tests."""
+    # Imported here, not at module level: git hooks import this package and must start fast.
+    from flask import Flask
+
+    from . import config
+
     app = Flask(
         __name__,
         # Production installs may keep the instance folder (database, secret key) elsewhere.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +29,9 @@ class Defaults:
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
     INVITATION_DAYS = 14
     GC_EVERY_COMMITS = 100
+    PUSH_MAX_FILE_BYTES = 10 * 1024 * 1024  # a larger file in a push is refused
+    PUSH_ALLOW_OTHER_BRANCHES = False  # only main: the web shows and edits main
+    GIT_MAX_REQUEST_BYTES = 2 * 1024**3  # pushes stream, so they may exceed MAX_CONTENT_LENGTH
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -6,9 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import FAST_HASH, TEST_PASSWORD
 from flask import Flask
 from sqlalchemy import func, select
+from testdata import FAST_HASH, TEST_PASSWORD
 
 from workspace.extensions import db
 from workspace.models import LoginAttempt, User

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import FAST_HASH, TEST_PASSWORD
+from testdata import FAST_HASH, TEST_PASSWORD
 
 from workspace.extensions import db
 from workspace.models import User

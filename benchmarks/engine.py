@@ -25,6 +25,8 @@ from pathlib import Path
 
 from benchmarks.synthetic import build_course
 from workspace.git import Author, RepoStore, Write
+from workspace.git.loose import write_loose_batch
+from workspace.git.planning import plan_save
 from workspace.git.runner import git_env
 
 BIG, SMALL = 1, 2
@@ -116,7 +118,8 @@ def bench_reads(store: RepoStore, runs: int) -> None:
     for n in range(runs // 4):
         with store.open(BIG) as repo:
             path = rng.choice(lessons)
-            repo.commit([Write(path, f"{n} {time.time_ns()}".encode())], AUTHOR, "", repo.head())
+            data = edited(repo.read_file(path), 14, f"Listing {n} {time.time_ns()}.")
+            repo.commit([Write(path, data)], AUTHOR, "", repo.head())
             started = time.perf_counter()
             assert len(repo.list_tree()) > 1000
             after_save.append((time.perf_counter() - started) * 1000)
@@ -190,6 +193,17 @@ def bench_index_alternative(store: RepoStore, runs: int) -> None:
                 )
 
         measure("(comparison) same tree change via temporary index", runs, index_tree, None)
+
+    with store.open(BIG) as repo:
+
+        def direct_tree() -> None:
+            head = repo.head()
+            plan = plan_save(
+                repo, [Write("new/lesson.md", b"")], {"new/lesson.md": blob}, None, head
+            )
+            write_loose_batch(repo.path / "objects", plan.objects)
+
+        measure("(engine) same tree change built directly, trees written", runs, direct_tree, None)
 
 
 def concurrent_saver(

@@ -71,6 +71,14 @@ class RefUpdater:
             if stream:
                 stream.close()
 
+    def __del__(self) -> None:
+        # A repository dropped without close() (or a pool dropped with its store) must not
+        # leave git running or warn about it.
+        try:
+            self.close()
+        except Exception:  # noqa: S110 (nothing useful to do while being collected)
+            pass
+
     def _process(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
             self.close()

@@ -239,3 +239,21 @@ def test_the_engine_imports_neither_flask_nor_models_nor_content(tmp_path: Path)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_repositories_dropped_without_close_stop_their_git_quietly(store: RepoStore):
+    import gc
+
+    from workspace.git import CourseRepo
+
+    store.create(1, COURSE_FILES, ANA, "")
+    for _ in range(2):
+        repo = CourseRepo(store.path_for(1))
+        repo.commit([Write(LESSON, os.urandom(8).hex().encode())], ANA, "", repo.head())
+        del repo
+    dropped = RepoStore(store.root, gc_every=0, graph_every=0)
+    with dropped.open(1) as pooled:
+        pooled.commit([Write(LESSON, b"pooled\n")], ANA, "", pooled.head())
+    del dropped, pooled
+    gc.collect()  # warnings are errors: an unclosed process or pipe would fail the test
+    assert _git_children() == []

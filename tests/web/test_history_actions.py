@@ -11,7 +11,7 @@ from workspace.extensions import db
 from workspace.git import Rename
 from workspace.models import Activity
 from workspace.services.courses import commit_author
-from workspace.services.history import MAX_WORD_BLOCK, prose_diff
+from workspace.services.history_diff import MAX_WORD_BLOCK, collapse_unchanged, prose_diff
 from workspace.storage import repo_store
 
 SPEED = "units/motion/lessons/speed.md"
@@ -233,4 +233,17 @@ def test_prose_diff_compares_changed_lines_word_by_word_and_long_rewrites_whole(
         ("equal", "Title\n"),
         ("delete", long_old),
         ("insert", long_new),
+    ]
+
+
+def test_long_unchanged_stretches_fold_to_three_lines_of_context() -> None:
+    lines = [f"Line {n}.\n" for n in range(1, 21)]
+    changed = lines[:10] + ["Line 11, revised.\n"] + lines[11:]
+    runs = collapse_unchanged(prose_diff("".join(lines), "".join(changed)))
+    assert runs == [
+        ("skip", "7"),
+        ("equal", "Line 8.\nLine 9.\nLine 10.\nLine 11"),
+        ("insert", ", revised"),
+        ("equal", ".\nLine 12.\nLine 13.\nLine 14.\n"),
+        ("skip", "6"),
     ]

@@ -109,6 +109,7 @@ def commit(net: str, course: str, sha: str) -> str:
         course=row,
         access=access,
         info=info,
+        body=history.message_body(info),
         changes=changes,
         view=view,
     )

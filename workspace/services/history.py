@@ -11,7 +11,6 @@ raises InvalidRevision or RevisionNotFound for anything that is not a version of
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from ..git.history import parse_name_status
 from ..models import Course, User
 from .edit_support import read_text, title_in
 from .editing import LessonNotFound, SaveResult, restore_lesson, save_lesson
+from .history_diff import collapse_unchanged, prose_diff
 
 PAGE_SIZE = 50
 API_MAX_PAGE = 100
@@ -30,7 +30,6 @@ API_MAX_PAGE = 100
 # comparison can touch a thousand lessons, and nobody reads that many diffs on one page.
 MAX_FILES_WITH_DIFF = 40
 MAX_WORD_DIFF_BYTES = 200_000
-MAX_WORD_BLOCK = 4_000  # characters of changed text compared word by word at once
 PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".yaml", ".yml")
 
 
@@ -186,45 +185,6 @@ def _text_at(repo: CourseRepo, path: str | None, rev: str | None) -> str | None:
     return data.decode("utf-8", "replace")
 
 
-def prose_diff(old_text: str, new_text: str) -> list[tuple[str, str]]:
-    """Return ("equal" | "insert" | "delete", text) runs, word by word within changed lines.
-
-    Lines are matched first and only changed lines are compared word by word (pairwise when
-    as many lines were replaced as replaced them), so the cost follows the size of the change,
-    not of the file: a word diff of a whole rewritten lesson takes a quarter of a second.
-    """
-    old_lines, new_lines = old_text.splitlines(True), new_text.splitlines(True)
-    runs: list[tuple[str, str]] = []
-
-    def add(parts: list[tuple[str, str]]) -> None:
-        for op, text in parts:
-            if not text:
-                continue
-            if runs and runs[-1][0] == op:
-                runs[-1] = (op, runs[-1][1] + text)
-            else:
-                runs.append((op, text))
-
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        before, after = old_lines[i1:i2], new_lines[j1:j2]
-        if tag == "equal":
-            add([("equal", "".join(before))])
-        elif tag == "replace" and len(before) == len(after):
-            for old_line, new_line in zip(before, after, strict=True):
-                add(_words(old_line, new_line))
-        else:
-            add(_words("".join(before), "".join(after)))
-    return runs
-
-
-def _words(old: str, new: str) -> list[tuple[str, str]]:
-    """Return the word diff of two short texts; long ones are shown as removed and added."""
-    if not old or not new or len(old) + len(new) > MAX_WORD_BLOCK:
-        return [("delete", old), ("insert", new)]
-    return CourseRepo.word_diff(old, new)
-
-
 def _word_runs(
     repo: CourseRepo, diff: FileDiff, old: str | None, new: str
 ) -> list[tuple[str, str]] | None:
@@ -235,7 +195,7 @@ def _word_runs(
     after = _text_at(repo, diff.path, new) if diff.status != "D" else ""
     if before is None or after is None:
         return None
-    return prose_diff(before, after)
+    return collapse_unchanged(prose_diff(before, after))
 
 
 def compare(
@@ -259,6 +219,13 @@ def commit_changes(repo: CourseRepo, sha: str, words: bool = True) -> tuple[Comm
     """Return a commit and its changes against its first parent (everything, for the first)."""
     info = repo.commit_info(sha)
     return info, compare(repo, info.parents[0] if info.parents else None, info.sha, words=words)
+
+
+def message_body(commit: CommitInfo) -> str:
+    """Return the commit message after its first line, without Co-authored-by trailers."""
+    rest = commit.message.strip().partition("\n")[2]
+    kept = [line for line in rest.splitlines() if not line.lower().startswith("co-authored-by:")]
+    return "\n".join(kept).strip()
 
 
 def blame_groups(repo: CourseRepo, path: str, rev: str = "main") -> list[BlameGroup]:

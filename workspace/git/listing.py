@@ -41,6 +41,8 @@ def _list_recursive(
     if cached is not None:
         reader.listings.move_to_end(tree)
         return cached
+    if not reader.listings:
+        return _prime(reader, tree, git)
     entries = reader.tree(tree)
     _learn_sizes(reader, tree, entries, git)
     result: list[Listed] = []
@@ -51,11 +53,52 @@ def _list_recursive(
                 result.append((folder + path, *rest))  # type: ignore[arg-type]
         else:
             result.append(_listed(reader, mode, name, sha))
-    reader.listings[tree] = result
-    reader.listed_entries += len(result)
+    _remember(reader, tree, result)
+    return result
+
+
+def _prime(reader: ObjectReader, tree: str, git: Callable[[Sequence[str]], bytes]) -> list[Listed]:
+    """Return the listing of `tree` from one `git ls-tree`, caching every folder below it.
+
+    Used when nothing is cached yet, where reading each folder separately would cost one
+    object read per folder.
+    """
+    open_folders: list[tuple[str, str, list[Listed]]] = [("", tree, [])]
+
+    def close_folder() -> None:
+        _, sha, listing = open_folders.pop()
+        _remember(reader, sha, listing)
+
+    for record in git(["ls-tree", "-r", "-t", "-l", "-z", tree]).split(b"\0"):
+        if not record:
+            continue
+        meta, raw_path = record.split(b"\t", 1)
+        mode, kind, sha, size = meta.split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        while len(open_folders) > 1 and not path.startswith(open_folders[-1][0]):
+            close_folder()
+        if kind == b"tree":
+            open_folders.append((path + "/", sha.decode(), []))
+            continue
+        known = None if size == b"-" else int(size)
+        if known is not None:
+            reader.sizes[sha.decode()] = known
+        kind_name = "link" if mode == MODE_LINK else kind.decode()
+        for prefix, _, listing in open_folders:
+            listing.append((path[len(prefix) :], mode.decode(), kind_name, known, sha.decode()))
+    while len(open_folders) > 1:
+        close_folder()
+    listing = open_folders[0][2]
+    _remember(reader, tree, listing)
+    return listing
+
+
+def _remember(reader: ObjectReader, tree: str, listing: list[Listed]) -> None:
+    """Cache a folder's listing, forgetting the oldest ones beyond MAX_CACHED_ENTRIES."""
+    reader.listings[tree] = listing
+    reader.listed_entries += len(listing)
     while reader.listed_entries > MAX_CACHED_ENTRIES and len(reader.listings) > 1:
         reader.listed_entries -= len(reader.listings.popitem(last=False)[1])
-    return result
 
 
 def _listed(reader: ObjectReader, mode: bytes, name: bytes, sha: bytes) -> Listed:

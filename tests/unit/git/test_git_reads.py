@@ -203,3 +203,31 @@ def test_archive_stream_can_be_abandoned_midway(repo: CourseRepo):
     stream = repo.iter_archive_zip("main")
     assert next(stream)[:2] == b"PK"
     stream.close()  # the git process is stopped, nothing is left running
+
+
+def _git_listing(repo: CourseRepo) -> list[tuple]:
+    out = run_git(repo.path, "ls-tree", "-r", "-l", "-z", "main")
+    rows = []
+    for record in filter(None, out.split("\0")):
+        meta, path = record.split("\t", 1)
+        mode, kind, sha, size = meta.split()
+        rows.append((path, mode, kind, int(size), sha))
+    return rows
+
+
+def test_cached_listings_match_git_after_saves_anywhere_in_the_tree(
+    repo: CourseRepo, first_commit: str
+):
+    def listing() -> list[tuple]:
+        return [(e.path, e.mode, e.kind, e.size, e.blob_id) for e in repo.list_tree()]
+
+    assert listing() == _git_listing(repo)
+    head = first_commit
+    for n, path in enumerate(
+        ["units/energy/lessons/images/new.png", "units/waves/lessons/a.md", "z.md", LESSON]
+    ):
+        head = repo.commit([Write(path, b"v%d\n" % n)], ANA, "", head).commit
+        assert listing() == _git_listing(repo)
+    head = repo.commit([Delete("units/waves/lessons/a.md")], ANA, "", head).commit
+    assert listing() == _git_listing(repo)
+    assert [e.path for e in repo.list_tree(first_commit)] == sorted(COURSE_FILES)

@@ -51,6 +51,7 @@ from .records import (
     Write,
 )
 from .repo import CourseRepo
+from .runner import GitFailure
 from .store import RepoStore
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "FileChange",
     "FileConflict",
     "FileDiff",
+    "GitFailure",
     "GitStoreError",
     "HistoryPage",
     "InvalidPath",

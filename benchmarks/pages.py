@@ -1,9 +1,9 @@
 """Time the reading pages on a large course: lesson page (warm and cold caches) and course home.
 
 The course has 50 units of 20 lessons and 10,000 commits (benchmarks/synthetic.py), served by
-a real app (SQLite in a temporary folder, or PostgreSQL with --database) through the Flask test
-client, signed in as a member of a private network, so every request pays for the permission
-check, the repository reads, the caches and the templates.
+a real app (SQLite in a temporary folder, or a schema of its own in PostgreSQL with
+--database) through the Flask test client, signed in as a member of a private network, so
+every request pays for the permission check, the repository reads, the caches and templates.
 
 "Warm" is a lesson viewed before at the same head commit. "Unseen" is a lesson nobody opened
 yet in a worker that already served the course at this head: its Markdown is rendered, its
@@ -28,6 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.synthetic import build_course  # noqa: E402
 from workspace import create_app  # noqa: E402
@@ -123,14 +126,40 @@ def _cpu() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo-cache", type=Path, help="keep the built repository here")
-    parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in a temp folder)")
+    parser.add_argument(
+        "--database",
+        help="PostgreSQL URL; the benchmark works in its own schema and drops it afterwards "
+        "(default: SQLite in a temporary folder)",
+    )
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pages-bench-"))
+    schema = f"pages_benchmark_{os.getpid()}"
     try:
-        run(work, args.repo_cache, args.database, args.rounds)
+        uri = _schema_url(args.database, schema) if args.database else None
+        run(work, args.repo_cache, uri, args.rounds)
     finally:
+        if args.database:
+            _drop_schema(args.database, schema)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _schema_url(database: str, schema: str) -> str:
+    """Return a URL whose connections work in a new, empty schema of `database`."""
+    url = make_url(database).set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def _drop_schema(database: str, schema: str) -> None:
+    engine = create_engine(make_url(database).set(drivername="postgresql+psycopg"))
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) -> None:
@@ -143,7 +172,6 @@ def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) 
         }
     )
     with app.app_context():
-        db.drop_all()
         db.create_all()
         user = User(username="bench", email="bench@example.org", display_name="Bench")
         user.set_password("benchmark-password", method="pbkdf2:sha256:1000")

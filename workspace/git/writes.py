@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ConcurrentUpdateError, InvalidPath
+from .history import parse_commit
 from .locking import course_lock
 from .loose import write_loose_batch
 from .objects import EMPTY_TREE
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .repo import CourseRepo
 
 MAX_ATTEMPTS = 8
+_DIRECT_WALK_LIMIT = 64
 
 
 def commit_changes(
@@ -148,9 +150,36 @@ def _swap_main(repo: CourseRepo, new: str, old: str | None) -> bool:
 def _authors_between(
     repo: CourseRepo, base: str | None, head: str | None, paths: Sequence[str]
 ) -> list[str]:
-    """Return the names of the authors of commits after `base` up to `head` touching `paths`."""
+    """Return the names of the authors of commits after `base` up to `head` touching `paths`.
+
+    Usually a handful of web saves lie between, read directly; a longer or branching
+    stretch of history is left to `git log`.
+    """
     if not paths or base is None or head is None or base == head:
         return []
+    names: list[str] = []
+    pending, seen = [head], {head}
+    while pending:
+        sha = pending.pop()
+        if len(seen) > _DIRECT_WALK_LIMIT:
+            return _authors_by_log(repo, base, head, paths)
+        info = parse_commit(sha, repo.reader.read(sha)[1])
+        if not info.parents:  # reached the first commit without meeting base
+            return _authors_by_log(repo, base, head, paths)
+        if len(info.parents) == 1 and info.author_name not in names:
+            before = repo.reader.commit_tree(info.parents[0])
+            after = repo.reader.commit_tree(sha)
+            if any(repo.reader.lookup(before, p) != repo.reader.lookup(after, p) for p in paths):
+                names.append(info.author_name)
+        for parent in info.parents:
+            if parent != base and parent not in seen:
+                seen.add(parent)
+                pending.append(parent)
+    return names
+
+
+def _authors_by_log(repo: CourseRepo, base: str, head: str, paths: Sequence[str]) -> list[str]:
+    """Return the authors of commits in base..head touching `paths`, as `git log` finds them."""
     out = repo.git(["log", "-z", "--format=%an", f"{base}..{head}", "--", *paths])
     names: list[str] = []
     for raw in out.split(b"\0"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gitengine_support import ANA, BO, CY, LESSON, LESSON_TEXT, fsck, lines, run_git
+from gitengine_support import ANA, BO, CY, LESSON, LESSON_TEXT, Clone, fsck, lines, run_git
 
 from workspace.git import ConflictError, CourseRepo, Delete, Rename, Write
 
@@ -210,3 +210,21 @@ def test_resolving_a_conflict_saves_on_the_head_it_was_shown(repo: CourseRepo, f
     result = repo.commit([Write(LESSON, resolved)], ANA, "Resolve", info.value.head)
     assert result.status == "committed"
     assert repo.read_file(LESSON) == resolved
+
+
+def test_merged_with_finds_authors_on_branches_merged_by_a_push(
+    repo: CourseRepo, first_commit: str, tmp_path
+):
+    base = repo.commit([Write("README.md", b"# Web edit\n")], ANA, "", first_commit).commit
+    clone = Clone(repo.path, tmp_path / "laptop")
+    clone.git("checkout", "-q", "-b", "side", first_commit)
+    clone.commit({LESSON: lines((3, "from a branch"))}, "branch edit", who=CY)
+    clone.git("checkout", "-q", "main")
+    clone.git("merge", "-q", "--no-ff", "-m", "merge side", "side", who=CY)
+    clone.push()
+
+    result = repo.commit([Write(LESSON, lines((18, "web edit")))], BO, "", base)
+
+    assert result.status == "merged"
+    assert result.merged_with == [CY.name]
+    assert repo.read_file(LESSON) == lines((3, "from a branch"), (18, "web edit"))

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from .errors import InvalidRevision
+from .objects import changed_entries
 from .paths import check_read_path, is_full_sha
 from .records import Author, CommitInfo, FileChange, HistoryPage
 
@@ -204,6 +205,16 @@ def _follow_rename(repo: CourseRepo, roots: list[str], name: str) -> tuple[list[
         parents = parse_commit(sha, repo.reader.read(sha)[1]).parents
         if not parents:
             continue
+        # A rename without edits (what the web editor does) is found without starting git.
+        changes = changed_entries(
+            repo.reader, repo.reader.commit_tree(parents[0]), repo.reader.commit_tree(sha)
+        )
+        added = {path: new for path, old, new in changes if old is None and new is not None}
+        if name in added:
+            for path, old, new in changes:
+                if new is None and old is not None and old[1] == added[name][1]:
+                    if ":" not in path:
+                        return [parents[0]], path
         out = repo.git(["diff-tree", "-r", "-z", "-M", "--name-status", parents[0], sha])
         for change in parse_name_status(out):
             if change.status == "R" and change.path == name and change.old_path:

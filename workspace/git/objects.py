@@ -168,3 +168,29 @@ class ObjectReader:
 def _str(value: str | bytes) -> str:
     """Return text for a value GitPython may hand back as bytes."""
     return value.decode("ascii") if isinstance(value, bytes) else value
+
+
+def changed_entries(
+    reader: ObjectReader, old: str, new: str, prefix: str = ""
+) -> list[tuple[str, tuple[bytes, str] | None, tuple[bytes, str] | None]]:
+    """Return (path, old entry, new entry) for every file that differs between two trees.
+
+    Only folders whose ids differ are read, so this costs the size of the change.
+    """
+    before = {name: (mode, sha) for mode, name, sha in reader.tree(old)} if old else {}
+    after = {name: (mode, sha) for mode, name, sha in reader.tree(new)} if new else {}
+    changes = []
+    for name in sorted(before.keys() | after.keys()):
+        a, b = before.get(name), after.get(name)
+        if a == b:
+            continue
+        path = prefix + name.decode("utf-8", "surrogateescape")
+        a_tree = a[1].hex() if a and a[0] == MODE_TREE else ""
+        b_tree = b[1].hex() if b and b[0] == MODE_TREE else ""
+        if a_tree or b_tree:
+            changes += changed_entries(reader, a_tree, b_tree, path + "/")
+        a_file = (a[0], a[1].hex()) if a and not a_tree else None
+        b_file = (b[0], b[1].hex()) if b and not b_tree else None
+        if a_file != b_file:
+            changes.append((path, a_file, b_file))
+    return changes

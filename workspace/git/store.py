@@ -30,7 +30,9 @@ class RepoStore:
     Open repositories are handed out by open() and come back to a bounded pool on close(),
     so a read does not pay for starting git's object reader each time. Saves trigger
     housekeeping of their course in a background thread (see _count_commit; 0 turns a step
-    off); the save that triggers it does not wait.
+    off); the save that triggers it does not wait. `fsync=False` skips flushing new objects
+    to disk before main moves: faster, but a power cut could then corrupt the repository,
+    so it is only for throwaway repositories.
     """
 
     def __init__(

@@ -4,9 +4,10 @@ A history page costs the same at any history length: one `git log` walk from the
 storage engine's paging), the page's commit objects, and one `git diff-tree --stdin` for the
 files every commit on the page changed. Nothing here counts the whole log.
 
-Functions take an open CourseRepo and return plain dataclasses; views turn them into HTML
-or JSON. Revisions from URLs go through the engine's validation (`repo.resolve`), which
-raises InvalidRevision or RevisionNotFound for anything that is not a version of the course.
+Functions take an open CourseRepo (restore, which commits, takes the session, the repo store
+and the acting user) and return plain dataclasses; views turn them into HTML or JSON.
+Revisions from URLs go through the engine's validation (`repo.resolve`), which raises
+InvalidRevision or RevisionNotFound for anything that is not a version of the course.
 """
 
 from __future__ import annotations

@@ -80,8 +80,10 @@ def write_loose_batch(
 def _new_file(folder: Path) -> tuple[int, str]:
     """Return (fd, name) of a new temporary file in `folder`, making the folder if needed."""
     for _attempt in range(3):
-        # `git prune-packed` removes fan-out folders it emptied: (re)make it first.
-        folder.mkdir(exist_ok=True)
+        # `git prune-packed` removes fan-out folders it emptied: (re)make it first. (A stat
+        # first: mkdir of an existing folder still waits for its parent's lock.)
+        if not folder.is_dir():
+            folder.mkdir(exist_ok=True)
         try:
             return tempfile.mkstemp(prefix="tmp_obj_", dir=folder)
         except FileNotFoundError:

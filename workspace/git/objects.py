@@ -70,6 +70,7 @@ class ObjectReader:
     def __init__(self, repo: git.Repo) -> None:
         self.repo = repo
         self._trees: OrderedDict[str, list[RawEntry]] = OrderedDict()
+        self._commit_trees: OrderedDict[str, str] = OrderedDict()
         self.ref_updater: RefUpdater | None = None  # started by the first save
         # Caches for listings (see listing.py); ids never change meaning, so never stale.
         self.listings: OrderedDict[str, list[Listed]] = OrderedDict()
@@ -135,17 +136,31 @@ class ObjectReader:
         if kind != "tree":
             raise GitStoreError(f"The course repository has a damaged folder {sha[:10]}.")
         entries = parse_tree(data)
+        self.remember_tree(sha, entries)
+        return entries
+
+    def remember_tree(self, sha: str, entries: list[RawEntry]) -> None:
+        """Cache a tree's entries (also used for trees this process just wrote)."""
         self._trees[sha] = entries
         if len(self._trees) > _TREE_CACHE_SIZE:
             self._trees.popitem(last=False)
-        return entries
 
     def commit_tree(self, commit_sha: str) -> str:
-        """Return the root tree id of a commit."""
-        kind, data = self.read(commit_sha)
-        if kind != "commit" or not data.startswith(b"tree "):
-            raise GitStoreError(f"{commit_sha[:10]} is not a commit of this course.")
-        return data[5:45].decode("ascii")
+        """Return the root tree id of a commit (cached)."""
+        tree = self._commit_trees.get(commit_sha)
+        if tree is None:
+            kind, data = self.read(commit_sha)
+            if kind != "commit" or not data.startswith(b"tree "):
+                raise GitStoreError(f"{commit_sha[:10]} is not a commit of this course.")
+            tree = data[5:45].decode("ascii")
+            self.remember_commit(commit_sha, tree)
+        return tree
+
+    def remember_commit(self, commit_sha: str, tree: str) -> None:
+        """Cache which root tree a commit has."""
+        self._commit_trees[commit_sha] = tree
+        if len(self._commit_trees) > _TREE_CACHE_SIZE:
+            self._commit_trees.popitem(last=False)
 
     def lookup(self, tree_sha: str, path: str) -> tuple[bytes, str] | None:
         """Return (mode, id) of the entry at `path` under tree `tree_sha`, None if absent."""

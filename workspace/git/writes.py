@@ -19,7 +19,7 @@ from .errors import ConcurrentUpdateError, InvalidPath
 from .history import parse_commit
 from .locking import course_lock
 from .loose import write_loose_batch
-from .objects import EMPTY_TREE
+from .objects import EMPTY_TREE, parse_tree
 from .paths import normalize_path
 from .planning import SavePlan, check_base, plan_save
 from .records import Author, Change, CommitResult, Delete, Rename, Write
@@ -139,7 +139,13 @@ def _write_commit(
         lines.append(b"parent " + head.encode())
     lines += [b"author " + ident, b"committer " + ident, b"", text.encode("utf-8")]
     objects = [*plan.objects, (b"commit", b"\n".join(lines))]
-    return write_loose_batch(repo.path / "objects", objects, fsync=repo.fsync)[-1]
+    ids = write_loose_batch(repo.path / "objects", objects, fsync=repo.fsync)
+    # The next read of the new head needs these trees: keep them instead of reading back.
+    for sha, (kind, data) in zip(ids, objects, strict=True):
+        if kind == b"tree":
+            repo.reader.remember_tree(sha, parse_tree(data))
+    repo.reader.remember_commit(ids[-1], plan.tree)
+    return ids[-1]
 
 
 def _swap_main(repo: CourseRepo, new: str, old: str | None) -> bool:

@@ -175,35 +175,38 @@ def bench_history(store: RepoStore, runs: int) -> None:
 
 
 def bench_index_alternative(store: RepoStore, runs: int) -> None:
-    """Time building the same one-file tree change with a temporary index, for comparison."""
+    """Time one new file's tree change via a temporary index and built directly, both cold.
+
+    Every run adds a file under a new name, so every tree on its path is new to both.
+    """
     path = store.path_for(BIG)
+    counter = iter(range(10**9))
     with store.open(BIG) as repo:
         blob = repo.blob_id(lessons_of(store, BIG)[0])
     with tempfile.TemporaryDirectory() as tmp:
         env = git_env({"GIT_INDEX_FILE": str(Path(tmp) / "index")})
 
         def index_tree() -> None:
+            name = f"units/unit-07/lessons/new-{next(counter)}-{time.time_ns()}.md"
             for args in (
                 ["read-tree", "main"],
-                ["update-index", "--add", "--cacheinfo", f"100644,{blob},new/lesson.md"],
+                ["update-index", "--add", "--cacheinfo", f"100644,{blob},{name}"],
                 ["write-tree"],
             ):
                 subprocess.run(
                     ["git", f"--git-dir={path}", *args], env=env, check=True, capture_output=True
                 )
 
-        measure("(comparison) same tree change via temporary index", runs, index_tree, None)
+        measure("(comparison) one file's tree change via a temporary index", runs, index_tree, None)
 
     with store.open(BIG) as repo:
 
         def direct_tree() -> None:
-            head = repo.head()
-            plan = plan_save(
-                repo, [Write("new/lesson.md", b"")], {"new/lesson.md": blob}, None, head
-            )
+            name = f"units/unit-07/lessons/new-{next(counter)}-{time.time_ns()}.md"
+            plan = plan_save(repo, [Write(name, b"")], {name: blob}, None, repo.head())
             write_loose_batch(repo.path / "objects", plan.objects)
 
-        measure("(engine) same tree change built directly, trees written", runs, direct_tree, None)
+        measure("(engine) the same change built directly, trees written", runs, direct_tree, None)
 
 
 def concurrent_saver(

@@ -10,7 +10,7 @@ import zlib
 from typing import Any
 
 import pytest
-from conftest import TEST_PASSWORD
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from workspace.extensions import db
@@ -38,6 +38,8 @@ Students roll a ball down a ramp and describe its motion.
 
 Groups time the ball over one metre with a stopwatch.
 """
+# Set here rather than imported: `conftest` names several modules in this test tree.
+PASSWORD = "co-editing password"
 COURSE_YAML = (
     "title: Physics\nunits:\n  - slug: motion\n    title: Motion\n    lessons:\n      - ramps\n"
 )
@@ -65,6 +67,9 @@ def png() -> bytes:
 def lab(make_user: Any, make_network: Any) -> dict[str, Any]:
     ana = make_user("ana", display_name="Ana")
     ben = make_user("ben", display_name="Ben")
+    for user in (ana, ben):
+        user.set_password(PASSWORD, method="pbkdf2:sha256:1000")
+    db.session.commit()
     network = make_network("lab", ana, members={ben: "member"})
     fields = CourseFields(title="Physics", slug="physics", subject="Physics", grade_band="9-12")
     course = create_course(db.session, repo_store(), ana, network, fields)
@@ -74,17 +79,40 @@ def lab(make_user: Any, make_network: Any) -> dict[str, Any]:
     return {"ana": ana, "ben": ben, "course": course}
 
 
+@pytest.fixture
+def open_page(new_page: Any) -> Any:
+    """Return a page factory whose pages say goodbye while the server still runs.
+
+    Leaving the editor sends its last draft and a presence "leave" (fetch keepalive); the
+    pages leave before the test's server and app shut down, so no request lands after.
+    """
+    pages: list[Any] = []
+
+    def factory() -> Any:
+        page = new_page()
+        pages.append(page)
+        return page
+
+    yield factory
+    for page in pages:
+        try:
+            page.goto("about:blank")
+        except PlaywrightError:
+            pass  # closed by the test itself (it said goodbye then)
+    time.sleep(0.5)  # let the server finish the requests the pages sent on leaving
+
+
 def sign_in(page: Any, username: str) -> None:
     """Sign in through the real login form (fields found by id: labels carry a required mark)."""
     page.goto("/auth/login")
     page.locator("#identifier").fill(username)
-    page.locator("#password").fill(TEST_PASSWORD)
+    page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
-def editor_for(new_page: Any, username: str) -> Any:
-    page = new_page()
+def editor_for(open_page: Any, username: str) -> Any:
+    page = open_page()
     sign_in(page, username)
     page.goto(EDIT)
     expect(page.locator(".editor-toolbar")).to_be_visible()  # the script is running
@@ -110,8 +138,8 @@ def last_message(course: Any) -> str:
         return repo.commit_info("main").message
 
 
-def test_different_paragraphs_merge_and_both_teachers_see_the_result(new_page, lab):
-    ana, ben = editor_for(new_page, "ana"), editor_for(new_page, "ben")
+def test_different_paragraphs_merge_and_both_teachers_see_the_result(open_page, lab):
+    ana, ben = editor_for(open_page, "ana"), editor_for(open_page, "ben")
     expect(ben.locator("#presence")).to_contain_text("Ana is also editing this lesson")
     expect(ana.locator("#presence")).to_contain_text("Ben is also editing", timeout=12_000)
 
@@ -132,8 +160,8 @@ def test_different_paragraphs_merge_and_both_teachers_see_the_result(new_page, l
     expect(ana.locator(".lesson")).to_contain_text("a marble down a ramp")
 
 
-def test_the_same_sentence_opens_the_resolution_screen_and_credits_both(new_page, lab):
-    ana, ben = editor_for(new_page, "ana"), editor_for(new_page, "ben")
+def test_the_same_sentence_opens_the_resolution_screen_and_credits_both(open_page, lab):
+    ana, ben = editor_for(open_page, "ana"), editor_for(open_page, "ben")
     replace_in_body(ana, "a ball", "a marble")
     ana.get_by_role("button", name="Save", exact=True).click()
     expect(ana.locator(".flash--success")).to_be_visible()
@@ -159,8 +187,8 @@ def test_the_same_sentence_opens_the_resolution_screen_and_credits_both(new_page
     assert "Co-authored-by: Ana <ana@users.noreply.example.test>" in message
 
 
-def test_a_draft_survives_a_reload(new_page, lab):
-    page = editor_for(new_page, "ana")
+def test_a_draft_survives_a_reload(open_page, lab):
+    page = editor_for(open_page, "ana")
     body_of(page).fill(body_of(page).input_value() + "\nAn idea I have not saved yet.\n")
     expect(page.locator("#draft-status")).to_contain_text("Draft saved", timeout=12_000)
     page.reload()
@@ -175,8 +203,8 @@ def test_a_draft_survives_a_reload(new_page, lab):
     expect(page.locator(".draft-offer")).to_have_count(0)
 
 
-def test_closing_the_tab_right_after_typing_keeps_the_text(new_page, lab):
-    page = editor_for(new_page, "ben")
+def test_closing_the_tab_right_after_typing_keeps_the_text(open_page, lab):
+    page = editor_for(open_page, "ben")
     body_of(page).fill(body_of(page).input_value() + "\nTyped just before closing.\n")
     page.close(run_before_unload=True)
     deadline = time.monotonic() + 10
@@ -188,8 +216,8 @@ def test_closing_the_tab_right_after_typing_keeps_the_text(new_page, lab):
     assert draft is not None and "Typed just before closing." in draft.content
 
 
-def test_the_preview_updates_as_you_type(new_page, lab):
-    page = editor_for(new_page, "ana")
+def test_the_preview_updates_as_you_type(open_page, lab):
+    page = editor_for(open_page, "ana")
     expect(page.locator("#preview h1").first).to_contain_text("Launch")
     body_of(page).press("Control+End")
     body_of(page).type("\n## Fresh heading\n\n::: teacher-notes\nWatch the ramp angle.\n:::\n")
@@ -197,8 +225,8 @@ def test_the_preview_updates_as_you_type(new_page, lab):
     expect(page.locator("#preview")).to_contain_text("Teacher notes")
 
 
-def test_the_toolbar_formats_the_selection_from_the_keyboard(new_page, lab):
-    page = editor_for(new_page, "ana")
+def test_the_toolbar_formats_the_selection_from_the_keyboard(open_page, lab):
+    page = editor_for(open_page, "ana")
     body = body_of(page)
     body.fill("Energy is conserved.")
     body.evaluate("el => el.setSelectionRange(0, 6)")
@@ -211,8 +239,8 @@ def test_the_toolbar_formats_the_selection_from_the_keyboard(new_page, lab):
     expect(page.locator("#preview strong")).to_have_text("Energy")
 
 
-def test_an_image_uploads_and_shows_with_its_alt_text(new_page, lab):
-    page = editor_for(new_page, "ana")
+def test_an_image_uploads_and_shows_with_its_alt_text(open_page, lab):
+    page = editor_for(open_page, "ana")
     body_of(page).press("Control+End")
     page.set_input_files(
         "#image", files=[{"name": "Ramp Photo.png", "mimeType": "image/png", "buffer": png()}]

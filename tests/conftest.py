@@ -259,6 +259,9 @@ class LiveServer:
 
     def __init__(self, app: Flask) -> None:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        # Track request threads so closing the server waits for requests still in flight
+        # (a page's last requests as it closes), before the app and its repositories go away.
+        self.server.daemon_threads = False
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -269,6 +272,7 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.thread.join(timeout=5)
+        self.server.server_close()
 
 
 @pytest.fixture

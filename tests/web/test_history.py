@@ -139,6 +139,18 @@ def test_lesson_history_follows_a_rename_and_links_each_version(
     assert f"{BASE}/compare/{ids['add']}...main?path=units/motion/lessons/velocity.md" in html
 
 
+def test_lesson_created_with_the_course_shows_as_added_in_the_first_commit(
+    client: Any, school: dict[str, Any]
+) -> None:
+    first = git(school["course"], "rev-list", "--max-parents=0", "main").strip()
+    path = "units/getting-started/lessons/first-lesson.md"
+    client.login_as(school["reader"])
+    html = _text(client.get(f"{BASE}/history/getting-started/first-lesson"))
+    assert COMMIT_LINK.findall(html) == [first]
+    assert f'change-status--a">added</span> <code>{path}</code>' in html
+    assert f"{BASE}/lessons/getting-started/first-lesson?rev={first}" in html
+
+
 def test_lesson_history_pages_follow_renames_across_pages(
     client: Any, school: dict[str, Any]
 ) -> None:

@@ -154,17 +154,22 @@ def lesson_history(
     page = repo.history("main", path=path, after=after, limit=limit)
     if not page.commits and after is None:
         raise PathNotFound(path, repo.resolve("main"))
-    changes = files_changed(repo, page.commits)
-    names = {path, *_earlier_names(after)}
+    # The first commit added the file: no need to list the (often whole-course) commit.
+    changes = files_changed(repo, [c for c in page.commits if c.parents])
+    earlier = _earlier_names(after)
+    names, name = {path, *earlier}, (earlier[-1] if earlier else path)
     entries = []
     for commit in page.commits:
         touched = changes.get(commit.sha, [])
         mine = [c for c in touched if c.path in names or (c.old_path or "") in names]
-        if not mine and len(touched) == 1:
+        if not commit.parents:
+            mine = [FileChange("A", name)]
+        elif not mine and len(touched) == 1:
             mine = touched  # renamed on a page we have not seen: its only change is the file
         for change in mine:
             if change.old_path:
                 names.add(change.old_path)
+                name = change.old_path
         entries.append(HistoryEntry(commit, mine[:1]))
     return HistoryView(entries, page.next_after)
 

@@ -17,7 +17,7 @@ from ..content.errors import ContentError, CourseFileError, Problem
 from ..content.frontmatter import parse_lesson
 from ..content.lesson import validate_lesson
 from ..content.outline import parse_course
-from ..content.paths import COURSE_FILE, lesson_path
+from ..content.paths import COURSE_FILE, lesson_path, validate_slug
 from ..git import (
     Author,
     BaseNotInHistory,
@@ -45,6 +45,7 @@ from .edit_errors import (
     SaveConflict,
     SaveResult,
     StaleBase,
+    UnitNotFound,
 )
 
 MAX_LESSON_BYTES = 1_000_000
@@ -66,6 +67,14 @@ def path_of_lesson(unit: str, lesson: str) -> str:
         return lesson_path(unit, lesson)
     except ContentError as exc:
         raise LessonNotFound(exc.message) from None
+
+
+def valid_slug(value: str, what: str) -> str:
+    """Return `value` if it can name a lesson or unit; raise EditError saying why not."""
+    try:
+        return validate_slug(value, what=what)
+    except ContentError as exc:
+        raise EditError(exc.message) from None
 
 
 def checked_lesson(content: str) -> str:
@@ -215,7 +224,11 @@ def land(
 
 
 def course_outline(repo: CourseRepo, rev: str) -> tuple[str | None, dict[str, list[str]]]:
-    """Return course.yaml's text at `rev` and each unit's lesson list (None: no course.yaml)."""
+    """Return course.yaml's text at `rev` and each unit's lesson list.
+
+    Without a course.yaml the text is None and no unit is listed, so `unit in listed` also
+    says that there is a course.yaml to edit.
+    """
     text = read_text(repo, COURSE_FILE, rev)
     if text is None:
         return None, {}
@@ -234,9 +247,26 @@ def edited_outline(change: Callable[..., str], *args: object) -> bytes:
         raise EditError(exc.message) from None
 
 
-def unit_exists(repo: CourseRepo, rev: str, unit: str, listed: dict[str, list[str]]) -> bool:
-    """Return True if course.yaml lists the unit or the course has a folder for it."""
-    return unit in listed or repo.exists(f"units/{unit}", rev)
+def require_unit(repo: CourseRepo, rev: str, unit: str, listed: dict[str, list[str]]) -> None:
+    """Return None if course.yaml lists the unit or the course has a folder for it.
+
+    Raises UnitNotFound otherwise.
+    """
+    if unit not in listed and not repo.exists(f"units/{unit}", rev):
+        raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+
+
+def lesson_missing(unit: str, lesson: str) -> LessonNotFound:
+    """Return the error for a lesson its unit does not have."""
+    return LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+
+
+def lesson_text(repo: CourseRepo, path: str, rev: str, unit: str, lesson: str) -> str:
+    """Return the text of the lesson at `path` at `rev`; raise LessonNotFound if it is not there."""
+    text = read_text(repo, path, rev)
+    if text is None:
+        raise lesson_missing(unit, lesson)
+    return text
 
 
 def lesson_files(repo: CourseRepo, rev: str, unit: str) -> list[TreeEntry]:

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from ..content import course as outline
-from ..content.errors import ContentError, Problem
+from ..content.errors import Problem
 from ..content.frontmatter import compose_lesson
-from ..content.paths import COURSE_FILE, slugify, title_from_slug, unique_slug, validate_slug
+from ..content.paths import COURSE_FILE, slugify, title_from_slug, unique_slug
 from ..git import Author, Change, Delete, RepoStore, Write
 from ..models import Course, User
 from .edit_errors import (
@@ -41,12 +41,15 @@ from .edit_support import (
     course_outline,
     edited_outline,
     land,
+    lesson_missing,
     lesson_slugs,
+    lesson_text,
     path_of_lesson,
     read_text,
+    require_unit,
     resolve_base,
     title_in,
-    unit_exists,
+    valid_slug,
 )
 from .images import ImageRejected, ImageTooLarge, ImageUpload, upload_image
 from .organizing import move_lesson, move_lesson_step, rename_lesson, reorder_lessons
@@ -106,7 +109,7 @@ def save_lesson(
     with store.open(course.id) as repo:
         base = resolve_base(repo, base_commit)
         if not repo.exists(path, base) and not repo.exists(path, "main"):
-            raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+            raise lesson_missing(unit, lesson)
         return land(
             session,
             repo,
@@ -144,18 +147,14 @@ def create_lesson(
         if not title or not title.strip():
             raise LessonInvalid([Problem("title", "A new lesson needs a title.")])
         lesson = slugify(title)
-    try:
-        validate_slug(lesson, what="lesson name")
-    except ContentError as exc:
-        raise EditError(exc.message) from None
+    valid_slug(lesson, "lesson name")
     if content is None:
         content = compose_lesson({"title": (title or title_from_slug(lesson)).strip()}, "")
     title = checked_lesson(content)
     with store.open(course.id) as repo:
         head = resolve_base(repo, None)
         yaml_text, listed = course_outline(repo, head)
-        if not unit_exists(repo, head, unit, listed):
-            raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+        require_unit(repo, head, unit, listed)
         taken = lesson_slugs(repo, head, unit, listed)
         if not named:
             lesson = unique_slug(lesson, taken)
@@ -165,7 +164,7 @@ def create_lesson(
             )
         path = path_of_lesson(unit, lesson)
         changes: list[Change] = [Write(path, content.encode("utf-8"))]
-        if yaml_text is not None and unit in listed:
+        if unit in listed:
             new_yaml = edited_outline(outline.add_lesson, yaml_text, unit, lesson, position)
             changes.append(Write(COURSE_FILE, new_yaml))
         return land(
@@ -199,13 +198,11 @@ def delete_lesson(
     path = path_of_lesson(unit, lesson)
     with store.open(course.id) as repo:
         base = resolve_base(repo, base_commit)
-        text = read_text(repo, path, base)
-        if text is None:
-            raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+        text = lesson_text(repo, path, base, unit, lesson)
         title = title_in(text, title_from_slug(lesson))
         changes: list[Change] = [Delete(path)]
         yaml_text, listed = course_outline(repo, base)
-        if yaml_text is not None and lesson in listed.get(unit, []):
+        if lesson in listed.get(unit, []):
             new_yaml = edited_outline(outline.remove_lesson, yaml_text, unit, lesson)
             changes.append(Write(COURSE_FILE, new_yaml))
         return land(
@@ -253,7 +250,7 @@ def restore_lesson(
         changes: list[Change] = [Write(path, text.encode("utf-8"))]
         if not repo.exists(path, base):
             yaml_text, listed = course_outline(repo, base)
-            if yaml_text is not None and unit in listed and lesson not in listed[unit]:
+            if unit in listed and lesson not in listed[unit]:
                 new_yaml = edited_outline(outline.add_lesson, yaml_text, unit, lesson, None)
                 changes.append(Write(COURSE_FILE, new_yaml))
         return land(

@@ -17,7 +17,7 @@ from ..content.paths import is_slug, slugify
 from ..git import RepoStore, Write
 from ..models import Course, User
 from .edit_errors import EditError, SaveConflict, UnitNotFound
-from .edit_support import Landing, course_outline, land, resolve_base, unit_exists
+from .edit_support import Landing, course_outline, land, require_unit, resolve_base
 
 MAX_ALT_LENGTH = 300
 MAX_NAME_LENGTH = 60
@@ -154,8 +154,7 @@ def upload_image(
         for attempt in range(_ATTEMPTS):
             head = resolve_base(repo, None)
             _, listed = course_outline(repo, head)
-            if not unit_exists(repo, head, unit, listed):
-                raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+            require_unit(repo, head, unit, listed)
             taken: set[str] = set()
             if repo.exists(folder, head):
                 taken = {e.path.rsplit("/", 1)[-1] for e in repo.list_tree(head, prefix=folder)}

@@ -13,37 +13,24 @@ import re
 from sqlalchemy.orm import Session
 
 from ..content import course as outline
-from ..content.errors import ContentError
-from ..content.paths import COURSE_FILE, title_from_slug, validate_slug
+from ..content.paths import COURSE_FILE, title_from_slug
 from ..git import Change, CourseRepo, InvalidPath, PathNotFound, Rename, RepoStore, Write
 from ..models import Course, User
-from .edit_errors import (
-    EditError,
-    LessonNotFound,
-    NameTaken,
-    SaveResult,
-    UnitNotFound,
-)
+from .edit_errors import EditError, NameTaken, SaveResult, UnitNotFound
 from .edit_support import (
     Landing,
     course_outline,
     edited_outline,
     land,
+    lesson_text,
     path_of_lesson,
-    read_text,
+    require_unit,
     resolve_base,
     title_in,
-    unit_exists,
+    valid_slug,
 )
 
 _IMAGE_LINK = re.compile(r"\]\(\s*<?(images/[^)\s>]+)>?")
-
-
-def valid_slug(value: str, what: str) -> str:
-    try:
-        return validate_slug(value, what=what)
-    except ContentError as exc:
-        raise EditError(exc.message) from None
 
 
 def rename_lesson(
@@ -88,19 +75,16 @@ def move_lesson(
         raise EditError("The lesson already has this name and unit; nothing to change.")
     with store.open(course.id) as repo:
         base = resolve_base(repo, base_commit)
-        text = read_text(repo, old_path, base)
-        if text is None:
-            raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+        text = lesson_text(repo, old_path, base, unit, lesson)
         yaml_text, listed = course_outline(repo, base)
-        if not unit_exists(repo, base, to_unit, listed):
-            raise UnitNotFound(f"This course has no unit \u201c{to_unit}\u201d.")
+        require_unit(repo, base, to_unit, listed)
         clash = new_slug in listed.get(to_unit, []) and not (to_unit == unit and new_slug == lesson)
         if repo.exists(new_path, "main") or clash:
             raise NameTaken(
                 f"The unit \u201c{to_unit}\u201d already has a lesson \u201c{new_slug}\u201d."
             )
         changes: list[Change] = [Rename(old_path, new_path)]
-        if yaml_text is not None and lesson in listed.get(unit, []):
+        if lesson in listed.get(unit, []):
             changes.append(
                 Write(
                     COURSE_FILE,

@@ -14,13 +14,7 @@ from ..content.frontmatter import compose_lesson, update_front_matter
 from ..content.paths import COURSE_FILE, slugify, unique_slug
 from ..git import Change, CourseRepo, Delete, Rename, RepoStore, TreeEntry, Write
 from ..models import Course, User
-from .edit_errors import (
-    EditError,
-    NameTaken,
-    SaveResult,
-    UnitNotEmpty,
-    UnitNotFound,
-)
+from .edit_errors import EditError, NameTaken, SaveResult, UnitNotEmpty
 from .edit_support import (
     Landing,
     course_outline,
@@ -28,11 +22,12 @@ from .edit_support import (
     land,
     lesson_files,
     read_text,
+    require_unit,
     resolve_base,
     title_in,
-    unit_exists,
+    valid_slug,
 )
-from .organizing import outline_commit, stepped, valid_slug
+from .organizing import outline_commit, stepped
 
 
 def reorder_units(
@@ -122,8 +117,7 @@ def rename_unit(
     with store.open(course.id) as repo:
         head = resolve_base(repo, None)
         text, listed = course_outline(repo, head)
-        if not unit_exists(repo, head, unit, listed):
-            raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+        require_unit(repo, head, unit, listed)
         changes: list[Change] = []
         if new_slug != unit:
             if new_slug in listed or repo.exists(f"units/{new_slug}", head):
@@ -144,7 +138,7 @@ def rename_unit(
                     if new_overview != overview
                     else Write(overview, updated.encode("utf-8"))
                 )
-        if text is not None and unit in listed:
+        if unit in listed:
             data = text.encode("utf-8")
             if new_slug != unit:
                 data = edited_outline(outline.rename_unit, data.decode(), unit, new_slug)
@@ -185,8 +179,7 @@ def delete_unit(
     with store.open(course.id) as repo:
         head = resolve_base(repo, None)
         text, listed = course_outline(repo, head)
-        if not unit_exists(repo, head, unit, listed):
-            raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+        require_unit(repo, head, unit, listed)
         files = {
             e.path.rsplit("/", 1)[-1].removesuffix(".md") for e in lesson_files(repo, head, unit)
         }
@@ -205,7 +198,7 @@ def delete_unit(
         changes: list[Change] = []
         if repo.exists(f"units/{unit}", head):
             changes += [Delete(e.path) for e in repo.list_tree(head, prefix=f"units/{unit}")]
-        if text is not None and unit in listed:
+        if unit in listed:
             changes.append(Write(COURSE_FILE, edited_outline(outline.remove_unit, text, unit)))
         title = title_in(read_text(repo, f"units/{unit}/unit.md", head), unit)
         return land(

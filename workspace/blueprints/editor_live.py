@@ -24,8 +24,9 @@ from ..extensions import db
 from ..forms.editing import DRAFT_FIELDS, LessonForm, apply_fields
 from ..git import PathNotFound
 from ..services import drafts, presence
+from ..services.conflicts import authors_since
 from ..services.edit_errors import EditError
-from ..services.edit_support import authors_since, read_text, resolve_base
+from ..services.edit_support import read_text, resolve_base
 from ..services.images import ImageRejected, ImageTooLarge, upload_image
 from ..storage import repo_store
 from .editor_support import Target, json_error, keep_draft, lesson_target

@@ -15,9 +15,9 @@ from ..extensions import db
 from ..forms.editing import ResolveForm
 from ..models.editing import Draft
 from ..services import drafts, editing
-from ..services.conflicts import conflict_markers, side_by_side
+from ..services.conflicts import authors_since, conflict_markers, side_by_side
 from ..services.edit_errors import EditError, SaveConflict
-from ..services.edit_support import authors_since, read_text, title_in
+from ..services.edit_support import read_text, title_in
 from ..storage import repo_store
 from .editor_support import Target, keep_draft, lesson_target, saved_message, user_email
 

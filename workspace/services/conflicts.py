@@ -1,5 +1,7 @@
-"""The conflict resolution screen: both versions side by side, differences marked, server-side.
+"""Conflicts: what a save that overlaps others' changes raises, and the screen to resolve it.
 
+save_conflict() turns the engine's refusal into a SaveConflict naming who changed the lesson.
+The resolution screen shows both versions side by side, differences marked, server-side.
 Lines are matched first, then the words within changed lines, so a teacher sees exactly
 which words differ without any JavaScript. Long runs of identical lines are folded.
 """
@@ -11,11 +13,63 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..git import CourseRepo
+from ..git import Author, ConflictError, CourseRepo, GitStoreError
+from .edit_errors import SaveConflict
 
 CONTEXT_LINES = 2
 FOLD_AT = 2 * CONTEXT_LINES + 3
 _MARKER = re.compile(r"^(?:<{7}|>{7})(?: |$)|^(?:={7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def authors_since(repo: CourseRepo, base: str | None, head: str, path: str) -> list[Author]:
+    """Return the authors of the commits after `base` up to `head` that changed `path`."""
+    if not base or base == head:
+        return []
+    try:
+        out = repo.git(
+            ["log", "-z", "-n", "50", "--format=%an%x1f%ae", f"{base}..{head}", "--", path]
+        )
+    except GitStoreError:
+        return []
+    found: list[Author] = []
+    for record in out.decode("utf-8", "replace").split("\0"):
+        name, _, email = record.strip().partition("\x1f")
+        if name and all(a.email != email for a in found):
+            found.append(Author(name, email))
+    return found
+
+
+def save_conflict(
+    repo: CourseRepo, error: ConflictError, path: str, message: str | None
+) -> SaveConflict:
+    """Return the SaveConflict for a commit the engine refused, showing the file at `path`.
+
+    `message` replaces the default explanation, which names who made the other changes.
+    """
+    chosen = next((c for c in error.conflicts if c.path == path), error.conflicts[0])
+    authors = authors_since(repo, error.base, error.head, chosen.path)
+    names = ", ".join(a.name for a in authors) or "Someone else"
+    if chosen.binary:
+        default = f"{names} replaced \u201c{chosen.path}\u201d while you were working."
+    elif chosen.reason == "delete" and chosen.theirs is None:
+        default = f"{names} deleted this lesson while you were editing it."
+    else:
+        default = (
+            f"{names} changed the same part of this lesson while you were editing. "
+            "Nothing was lost: here are both versions to combine."
+        )
+    return SaveConflict(
+        message or default,
+        path=chosen.path,
+        head=error.head,
+        base_commit=error.base,
+        base=chosen.base,
+        theirs=chosen.theirs,
+        yours=chosen.yours,
+        merged=chosen.merged,
+        reason=chosen.reason,
+        authors=authors,
+    )
 
 
 @dataclass(frozen=True)

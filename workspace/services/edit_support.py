@@ -1,14 +1,16 @@
-"""What every editing use case shares: its errors, its result, and landing a commit.
+"""What every editing use case shares: reading the course for an edit, and landing it.
 
-`land()` is the one place an edit becomes a commit: it commits as the acting user, turns the
-storage engine's errors into errors a teacher can act on, records an Activity row and drops
-the user's drafts of the files once the save has landed. Views check permissions first
+Each use case opens a CourseEdit (open_edit) and ends with its `land()`, the one place an edit
+becomes a commit: it commits as the acting user, turns the storage engine's errors into
+errors a teacher can act on, records an Activity row and drops the user's drafts of the
+files once the save has landed. Views check permissions first
 (access.require_course with Access.WRITE); nothing here asks again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -25,16 +27,17 @@ from ..git import (
     ConcurrentUpdateError,
     ConflictError,
     CourseRepo,
-    GitStoreError,
     InvalidPath,
     InvalidRevision,
     PathExists,
     PathNotFound,
+    RepoStore,
     RevisionNotFound,
-    TreeEntry,
+    Write,
 )
 from ..models import Activity, Course, User
 from . import drafts
+from .conflicts import save_conflict
 from .courses import commit_author
 from .edit_errors import (
     CourseBusy,
@@ -42,7 +45,6 @@ from .edit_errors import (
     LessonInvalid,
     LessonNotFound,
     NameTaken,
-    SaveConflict,
     SaveResult,
     StaleBase,
     UnitNotFound,
@@ -111,53 +113,6 @@ def read_text(repo: CourseRepo, path: str, rev: str) -> str | None:
         return None
 
 
-def authors_since(repo: CourseRepo, base: str | None, head: str, path: str) -> list[Author]:
-    """Return the authors of the commits after `base` up to `head` that changed `path`."""
-    if not base or base == head:
-        return []
-    try:
-        out = repo.git(
-            ["log", "-z", "-n", "50", "--format=%an%x1f%ae", f"{base}..{head}", "--", path]
-        )
-    except GitStoreError:
-        return []
-    found: list[Author] = []
-    for record in out.decode("utf-8", "replace").split("\0"):
-        name, _, email = record.strip().partition("\x1f")
-        if name and all(a.email != email for a in found):
-            found.append(Author(name, email))
-    return found
-
-
-def _conflict(
-    repo: CourseRepo, error: ConflictError, path: str, message: str | None
-) -> SaveConflict:
-    chosen = next((c for c in error.conflicts if c.path == path), error.conflicts[0])
-    authors = authors_since(repo, error.base, error.head, chosen.path)
-    names = ", ".join(a.name for a in authors) or "Someone else"
-    if chosen.binary:
-        default = f"{names} replaced \u201c{chosen.path}\u201d while you were working."
-    elif chosen.reason == "delete" and chosen.theirs is None:
-        default = f"{names} deleted this lesson while you were editing it."
-    else:
-        default = (
-            f"{names} changed the same part of this lesson while you were editing. "
-            "Nothing was lost: here are both versions to combine."
-        )
-    return SaveConflict(
-        message or default,
-        path=chosen.path,
-        head=error.head,
-        base_commit=error.base,
-        base=chosen.base,
-        theirs=chosen.theirs,
-        yours=chosen.yours,
-        merged=chosen.merged,
-        reason=chosen.reason,
-        authors=authors,
-    )
-
-
 @dataclass(frozen=True)
 class Landing:
     """What an edit records once committed: its Activity line and the drafts it settles."""
@@ -168,59 +123,77 @@ class Landing:
     settles: Iterable[str] = ()
 
 
-def land(
-    session: Session,
-    repo: CourseRepo,
-    user: User,
-    course: Course,
-    changes: Sequence[Change],
-    *,
-    message: str,
-    base: str | None,
-    landing: Landing,
-    co_authors: Sequence[Author] = (),
-    conflict_message: str | None = None,
-) -> SaveResult:
-    """Return the result of committing `changes` as `user` on top of `base`.
+@dataclass(frozen=True)
+class CourseEdit:
+    """One edit under way: the session, the course's open repository and the acting user."""
 
-    Records the Activity, drops the user's drafts of `landing.settles` and commits the session.
-    Raises SaveConflict, StaleBase, NameTaken, LessonNotFound, CourseBusy or EditError;
-    nothing is written to the course then.
-    """
-    try:
-        result = repo.commit(changes, commit_author(user), message, base, co_authors)
-    except ConflictError as exc:
-        raise _conflict(repo, exc, landing.path or "", conflict_message) from None
-    except BaseNotInHistory as exc:
-        raise StaleBase(exc.message) from None
-    except (InvalidRevision, RevisionNotFound) as exc:
-        raise StaleBase(exc.message) from None
-    except ConcurrentUpdateError as exc:
-        raise CourseBusy(exc.message) from None
-    except PathExists as exc:
-        raise NameTaken(exc.message) from None
-    except PathNotFound as exc:
-        raise LessonNotFound(exc.message) from None
-    except InvalidPath as exc:
-        raise EditError(exc.message) from None
-    if not result.unchanged:
-        session.add(
-            Activity(
-                network_id=course.network_id,
-                course_id=course.id,
-                actor_id=user.id,
-                verb=landing.verb,
-                summary=landing.summary[:300],
-                path=landing.path,
-                commit=result.commit,
+    session: Session
+    repo: CourseRepo
+    user: User
+    course: Course
+
+    def land(
+        self,
+        changes: Sequence[Change],
+        *,
+        message: str,
+        base: str | None,
+        landing: Landing,
+        co_authors: Sequence[Author] = (),
+        conflict_message: str | None = None,
+    ) -> SaveResult:
+        """Return the result of committing `changes` as the user on top of `base`.
+
+        Records the Activity, drops the user's drafts of `landing.settles` and commits the
+        session. Raises SaveConflict, StaleBase, NameTaken, LessonNotFound, CourseBusy or
+        EditError; nothing is written to the course then.
+        """
+        author = commit_author(self.user)
+        try:
+            result = self.repo.commit(changes, author, message, base, co_authors)
+        except ConflictError as exc:
+            raise save_conflict(self.repo, exc, landing.path or "", conflict_message) from None
+        except (BaseNotInHistory, InvalidRevision, RevisionNotFound) as exc:
+            raise StaleBase(exc.message) from None
+        except ConcurrentUpdateError as exc:
+            raise CourseBusy(exc.message) from None
+        except PathExists as exc:
+            raise NameTaken(exc.message) from None
+        except PathNotFound as exc:
+            raise LessonNotFound(exc.message) from None
+        except InvalidPath as exc:
+            raise EditError(exc.message) from None
+        if not result.unchanged:
+            self.session.add(
+                Activity(
+                    network_id=self.course.network_id,
+                    course_id=self.course.id,
+                    actor_id=self.user.id,
+                    verb=landing.verb,
+                    summary=landing.summary[:300],
+                    path=landing.path,
+                    commit=result.commit,
+                )
             )
+        for path in landing.settles:
+            drafts.drop_draft(self.session, self.user, self.course, path)
+        self.session.commit()
+        return SaveResult(
+            result.status,
+            result.commit,
+            list(result.merged_with),
+            landing.path or "",
+            result.unchanged,
         )
-    for path in landing.settles:
-        drafts.drop_draft(session, user, course, path)
-    session.commit()
-    return SaveResult(
-        result.status, result.commit, list(result.merged_with), landing.path or "", result.unchanged
-    )
+
+
+@contextmanager
+def open_edit(
+    session: Session, store: RepoStore, user: User, course: Course
+) -> Iterator[CourseEdit]:
+    """Yield the user's edit of `course`, its repository open until the block ends."""
+    with store.open(course.id) as repo:
+        yield CourseEdit(session, repo, user, course)
 
 
 def course_outline(repo: CourseRepo, rev: str) -> tuple[str | None, dict[str, list[str]]]:
@@ -247,13 +220,23 @@ def edited_outline(change: Callable[..., str], *args: object) -> bytes:
         raise EditError(exc.message) from None
 
 
+def outline_write(change: Callable[..., str], *args: object) -> Write:
+    """Return the write of course.yaml edited by one of the content.course functions."""
+    return Write(COURSE_FILE, edited_outline(change, *args))
+
+
 def require_unit(repo: CourseRepo, rev: str, unit: str, listed: dict[str, list[str]]) -> None:
     """Return None if course.yaml lists the unit or the course has a folder for it.
 
     Raises UnitNotFound otherwise.
     """
     if unit not in listed and not repo.exists(f"units/{unit}", rev):
-        raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+        raise unit_missing(unit)
+
+
+def unit_missing(unit: str) -> UnitNotFound:
+    """Return the error for a unit the course does not have."""
+    return UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
 
 
 def lesson_missing(unit: str, lesson: str) -> LessonNotFound:
@@ -269,24 +252,21 @@ def lesson_text(repo: CourseRepo, path: str, rev: str, unit: str, lesson: str) -
     return text
 
 
-def lesson_files(repo: CourseRepo, rev: str, unit: str) -> list[TreeEntry]:
-    """Return the tree entries of the lesson files of a unit at `rev`."""
+def lesson_files(repo: CourseRepo, rev: str, unit: str) -> set[str]:
+    """Return the names of the lesson files in a unit's lessons folder at `rev`."""
     folder = f"units/{unit}/lessons"
     if not repo.exists(folder, rev):
-        return []
-    return [
-        entry
+        return set()
+    return {
+        entry.path.rsplit("/", 1)[-1].removesuffix(".md")
         for entry in repo.list_tree(rev, prefix=folder, recursive=False)
         if entry.kind == "blob" and entry.path.endswith(".md")
-    ]
+    }
 
 
 def lesson_slugs(repo: CourseRepo, rev: str, unit: str, listed: dict[str, list[str]]) -> set[str]:
     """Return the lesson names in use in a unit: files present and names course.yaml lists."""
-    names = {
-        entry.path.rsplit("/", 1)[-1].removesuffix(".md") for entry in lesson_files(repo, rev, unit)
-    }
-    return names | set(listed.get(unit, []))
+    return lesson_files(repo, rev, unit) | set(listed.get(unit, []))
 
 
 def title_in(text: str | None, fallback: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..content import course as outline
 from ..content.errors import Problem
 from ..content.frontmatter import compose_lesson
-from ..content.paths import COURSE_FILE, slugify, title_from_slug, unique_slug
+from ..content.paths import slugify, title_from_slug, unique_slug
 from ..git import Author, Change, Delete, RepoStore, Write
 from ..models import Course, User
 from .edit_errors import (
@@ -39,11 +39,11 @@ from .edit_support import (
     Landing,
     checked_lesson,
     course_outline,
-    edited_outline,
-    land,
     lesson_missing,
     lesson_slugs,
     lesson_text,
+    open_edit,
+    outline_write,
     path_of_lesson,
     read_text,
     require_unit,
@@ -106,15 +106,11 @@ def save_lesson(
     """
     path = path_of_lesson(unit, lesson)
     title = checked_lesson(content)
-    with store.open(course.id) as repo:
-        base = resolve_base(repo, base_commit)
-        if not repo.exists(path, base) and not repo.exists(path, "main"):
+    with open_edit(session, store, user, course) as edit:
+        base = resolve_base(edit.repo, base_commit)
+        if not edit.repo.exists(path, base) and not edit.repo.exists(path, "main"):
             raise lesson_missing(unit, lesson)
-        return land(
-            session,
-            repo,
-            user,
-            course,
+        return edit.land(
             [Write(path, content.encode("utf-8"))],
             message=message or f"Edit lesson: {title}",
             base=base,
@@ -151,11 +147,11 @@ def create_lesson(
     if content is None:
         content = compose_lesson({"title": (title or title_from_slug(lesson)).strip()}, "")
     title = checked_lesson(content)
-    with store.open(course.id) as repo:
-        head = resolve_base(repo, None)
-        yaml_text, listed = course_outline(repo, head)
-        require_unit(repo, head, unit, listed)
-        taken = lesson_slugs(repo, head, unit, listed)
+    with open_edit(session, store, user, course) as edit:
+        head = resolve_base(edit.repo, None)
+        yaml_text, listed = course_outline(edit.repo, head)
+        require_unit(edit.repo, head, unit, listed)
+        taken = lesson_slugs(edit.repo, head, unit, listed)
         if not named:
             lesson = unique_slug(lesson, taken)
         elif lesson in taken:
@@ -165,13 +161,8 @@ def create_lesson(
         path = path_of_lesson(unit, lesson)
         changes: list[Change] = [Write(path, content.encode("utf-8"))]
         if unit in listed:
-            new_yaml = edited_outline(outline.add_lesson, yaml_text, unit, lesson, position)
-            changes.append(Write(COURSE_FILE, new_yaml))
-        return land(
-            session,
-            repo,
-            user,
-            course,
+            changes.append(outline_write(outline.add_lesson, yaml_text, unit, lesson, position))
+        return edit.land(
             changes,
             message=message or f"Add lesson: {title}",
             base=head,
@@ -196,20 +187,14 @@ def delete_lesson(
     back.
     """
     path = path_of_lesson(unit, lesson)
-    with store.open(course.id) as repo:
-        base = resolve_base(repo, base_commit)
-        text = lesson_text(repo, path, base, unit, lesson)
-        title = title_in(text, title_from_slug(lesson))
+    with open_edit(session, store, user, course) as edit:
+        base = resolve_base(edit.repo, base_commit)
+        title = title_in(lesson_text(edit.repo, path, base, unit, lesson), title_from_slug(lesson))
         changes: list[Change] = [Delete(path)]
-        yaml_text, listed = course_outline(repo, base)
+        yaml_text, listed = course_outline(edit.repo, base)
         if lesson in listed.get(unit, []):
-            new_yaml = edited_outline(outline.remove_lesson, yaml_text, unit, lesson)
-            changes.append(Write(COURSE_FILE, new_yaml))
-        return land(
-            session,
-            repo,
-            user,
-            course,
+            changes.append(outline_write(outline.remove_lesson, yaml_text, unit, lesson))
+        return edit.land(
             changes,
             message=message or f"Delete lesson: {title}",
             base=base,
@@ -238,26 +223,21 @@ def restore_lesson(
     back, listed again in its unit.
     """
     path = path_of_lesson(unit, lesson)
-    with store.open(course.id) as repo:
-        source = resolve_base(repo, from_rev)
-        text = read_text(repo, path, source)
+    with open_edit(session, store, user, course) as edit:
+        source = resolve_base(edit.repo, from_rev)
+        text = read_text(edit.repo, path, source)
         if text is None:
             raise LessonNotFound(
                 f"The lesson \u201c{lesson}\u201d did not exist in version {source[:10]}."
             )
-        base = resolve_base(repo, base_commit)
+        base = resolve_base(edit.repo, base_commit)
         title = title_in(text, title_from_slug(lesson))
         changes: list[Change] = [Write(path, text.encode("utf-8"))]
-        if not repo.exists(path, base):
-            yaml_text, listed = course_outline(repo, base)
+        if not edit.repo.exists(path, base):
+            yaml_text, listed = course_outline(edit.repo, base)
             if unit in listed and lesson not in listed[unit]:
-                new_yaml = edited_outline(outline.add_lesson, yaml_text, unit, lesson, None)
-                changes.append(Write(COURSE_FILE, new_yaml))
-        return land(
-            session,
-            repo,
-            user,
-            course,
+                changes.append(outline_write(outline.add_lesson, yaml_text, unit, lesson, None))
+        return edit.land(
             changes,
             message=message or f"Restore lesson: {title} (as of {source[:10]})",
             base=base,

@@ -16,8 +16,15 @@ from sqlalchemy.orm import Session
 from ..content.paths import is_slug, slugify
 from ..git import RepoStore, Write
 from ..models import Course, User
-from .edit_errors import EditError, SaveConflict, UnitNotFound
-from .edit_support import Landing, course_outline, land, require_unit, resolve_base
+from .edit_errors import EditError, SaveConflict
+from .edit_support import (
+    Landing,
+    course_outline,
+    open_edit,
+    require_unit,
+    resolve_base,
+    unit_missing,
+)
 
 MAX_ALT_LENGTH = 300
 MAX_NAME_LENGTH = 60
@@ -147,25 +154,23 @@ def upload_image(
     """
     kind, alt_text = check_image(filename, data, alt, max_bytes)
     if not is_slug(unit):
-        raise UnitNotFound(f"This course has no unit \u201c{unit}\u201d.")
+        raise unit_missing(unit)
     wanted = image_name(filename, kind)
     folder = f"units/{unit}/lessons/images"
-    with store.open(course.id) as repo:
+    with open_edit(session, store, user, course) as edit:
         for attempt in range(_ATTEMPTS):
-            head = resolve_base(repo, None)
-            _, listed = course_outline(repo, head)
-            require_unit(repo, head, unit, listed)
+            head = resolve_base(edit.repo, None)
+            _, listed = course_outline(edit.repo, head)
+            require_unit(edit.repo, head, unit, listed)
             taken: set[str] = set()
-            if repo.exists(folder, head):
-                taken = {e.path.rsplit("/", 1)[-1] for e in repo.list_tree(head, prefix=folder)}
+            if edit.repo.exists(folder, head):
+                taken = {
+                    e.path.rsplit("/", 1)[-1] for e in edit.repo.list_tree(head, prefix=folder)
+                }
             name = _unique(wanted, taken)
             path = f"{folder}/{name}"
             try:
-                result = land(
-                    session,
-                    repo,
-                    user,
-                    course,
+                result = edit.land(
                     [Write(path, data)],
                     message=f"Add image: {name}",
                     base=head,

@@ -3,12 +3,13 @@
 Order lives in course.yaml, so reordering changes one file and renames nothing. Renames and
 moves rename the file and update course.yaml in the same commit, so the course is never seen
 half-reorganized. Units are organized in `units`. Each function is one commit by the acting
-user (see edit_support.land).
+user (see edit_support.CourseEdit.land).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,9 @@ from .edit_support import (
     Landing,
     course_outline,
     edited_outline,
-    land,
     lesson_text,
+    open_edit,
+    outline_write,
     path_of_lesson,
     require_unit,
     resolve_base,
@@ -73,52 +75,34 @@ def move_lesson(
     new_path = path_of_lesson(valid_slug(to_unit, "unit name"), new_slug)
     if new_path == old_path:
         raise EditError("The lesson already has this name and unit; nothing to change.")
-    with store.open(course.id) as repo:
-        base = resolve_base(repo, base_commit)
-        text = lesson_text(repo, old_path, base, unit, lesson)
-        yaml_text, listed = course_outline(repo, base)
-        require_unit(repo, base, to_unit, listed)
+    with open_edit(session, store, user, course) as edit:
+        base = resolve_base(edit.repo, base_commit)
+        text = lesson_text(edit.repo, old_path, base, unit, lesson)
+        yaml_text, listed = course_outline(edit.repo, base)
+        require_unit(edit.repo, base, to_unit, listed)
         clash = new_slug in listed.get(to_unit, []) and not (to_unit == unit and new_slug == lesson)
-        if repo.exists(new_path, "main") or clash:
+        if edit.repo.exists(new_path, "main") or clash:
             raise NameTaken(
                 f"The unit \u201c{to_unit}\u201d already has a lesson \u201c{new_slug}\u201d."
             )
         changes: list[Change] = [Rename(old_path, new_path)]
         if lesson in listed.get(unit, []):
-            changes.append(
-                Write(
-                    COURSE_FILE,
-                    _moved_outline(yaml_text, listed, unit, lesson, to_unit, new_slug, position),
-                )
-            )
+            moved = _moved_outline(yaml_text, listed, unit, lesson, to_unit, new_slug, position)
+            changes.append(Write(COURSE_FILE, moved))
         if to_unit != unit:
-            changes += _copied_images(repo, base, text, unit, to_unit)
+            changes += _copied_images(edit.repo, base, text, unit, to_unit)
         title = title_in(text, title_from_slug(lesson))
         if to_unit == unit:
+            verb, summary = "renamed", f"renamed lesson \u201c{title}\u201d to {new_slug}"
             default = f"Rename lesson: {title} ({lesson} to {new_slug})"
-            landing = Landing(
-                "renamed",
-                f"renamed lesson \u201c{title}\u201d to {new_slug}",
-                new_path,
-                [old_path, new_path],
-            )
         else:
+            verb, summary = "moved", f"moved lesson \u201c{title}\u201d to unit {to_unit}"
             default = f"Move lesson: {title} to unit {to_unit}"
-            landing = Landing(
-                "moved",
-                f"moved lesson \u201c{title}\u201d to unit {to_unit}",
-                new_path,
-                [old_path, new_path],
-            )
-        return land(
-            session,
-            repo,
-            user,
-            course,
+        return edit.land(
             changes,
             message=message or default,
             base=base,
-            landing=landing,
+            landing=Landing(verb, summary, new_path, [old_path, new_path]),
         )
 
 
@@ -164,28 +148,22 @@ def outline_commit(
     store: RepoStore,
     user: User,
     course: Course,
-    edit: object,
-    args: tuple[object, ...],
     message: str,
     landing: Landing,
+    change: Callable[..., str],
+    *args: object,
 ) -> SaveResult:
-    """Return the result of a commit that changes course.yaml only (an order change)."""
-    with store.open(course.id) as repo:
-        head = resolve_base(repo, None)
-        text, _ = course_outline(repo, head)
+    """Return the result of a commit that changes course.yaml only (an order change).
+
+    `change` is the content.course function that edits the outline, called with `args`.
+    """
+    with open_edit(session, store, user, course) as edit:
+        head = resolve_base(edit.repo, None)
+        text, _ = course_outline(edit.repo, head)
         if text is None:
             raise EditError(f"This course has no {COURSE_FILE}, so its order cannot change.")
-        data = edited_outline(edit, text, *args)  # type: ignore[arg-type]
-        return land(
-            session,
-            repo,
-            user,
-            course,
-            [Write(COURSE_FILE, data)],
-            message=message,
-            base=head,
-            landing=landing,
-        )
+        changes = [outline_write(change, text, *args)]
+        return edit.land(changes, message=message, base=head, landing=landing)
 
 
 def reorder_lessons(
@@ -193,19 +171,21 @@ def reorder_lessons(
 ) -> SaveResult:
     """Return the result of putting the lessons of `unit` in the order given (course.yaml)."""
     landing = Landing("reordered", f"reordered the lessons of unit {unit}", COURSE_FILE)
+    message = f"Reorder lessons in unit {unit}"
     return outline_commit(
-        session,
-        store,
-        user,
-        course,
-        outline.reorder_lessons,
-        (unit, ordered),
-        f"Reorder lessons in unit {unit}",
-        landing,
+        session, store, user, course, message, landing, outline.reorder_lessons, unit, ordered
     )
 
 
+def listed_at_head(store: RepoStore, course: Course) -> dict[str, list[str]]:
+    """Return the units course.yaml lists now, in course order, each with its lessons."""
+    with store.open(course.id) as repo:
+        _, listed = course_outline(repo, resolve_base(repo, None))
+    return listed
+
+
 def stepped(items: list[str], item: str, offset: int, what: str) -> list[str]:
+    """Return `items` with `item` moved `offset` places; refuse a move that goes nowhere."""
     if item not in items:
         raise EditError(f"\u201c{item}\u201d is not a listed {what}, so it has no place to move.")
     index = items.index(item)
@@ -229,8 +209,7 @@ def move_lesson_step(
     offset: int,
 ) -> SaveResult:
     """Return the result of moving a lesson `offset` places up (negative) or down in its unit."""
-    with store.open(course.id) as repo:
-        _, listed = course_outline(repo, resolve_base(repo, None))
+    listed = listed_at_head(store, course)
     if unit not in listed:
         raise UnitNotFound(f"course.yaml does not list a unit \u201c{unit}\u201d.")
     ordered = stepped(listed[unit], lesson, offset, "lesson of this unit")

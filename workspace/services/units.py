@@ -19,15 +19,16 @@ from .edit_support import (
     Landing,
     course_outline,
     edited_outline,
-    land,
     lesson_files,
+    open_edit,
+    outline_write,
     read_text,
     require_unit,
     resolve_base,
     title_in,
     valid_slug,
 )
-from .organizing import outline_commit, stepped
+from .organizing import listed_at_head, outline_commit, stepped
 
 
 def reorder_units(
@@ -36,7 +37,7 @@ def reorder_units(
     """Return the result of putting the course's units in the order given (course.yaml)."""
     landing = Landing("reordered", "reordered the units", COURSE_FILE)
     return outline_commit(
-        session, store, user, course, outline.reorder_units, (ordered,), "Reorder units", landing
+        session, store, user, course, "Reorder units", landing, outline.reorder_units, ordered
     )
 
 
@@ -44,9 +45,7 @@ def move_unit_step(
     session: Session, store: RepoStore, user: User, course: Course, unit: str, offset: int
 ) -> SaveResult:
     """Return the result of moving a unit `offset` places up (negative) or down."""
-    with store.open(course.id) as repo:
-        _, listed = course_outline(repo, resolve_base(repo, None))
-    ordered = stepped(list(listed), unit, offset, "unit")
+    ordered = stepped(list(listed_at_head(store, course)), unit, offset, "unit")
     return reorder_units(session, store, user, course, ordered)
 
 
@@ -63,28 +62,24 @@ def create_unit(
     title = title.strip()
     if not title:
         raise EditError("A new unit needs a title.")
-    with store.open(course.id) as repo:
-        head = resolve_base(repo, None)
-        text, listed = course_outline(repo, head)
+    with open_edit(session, store, user, course) as edit:
+        head = resolve_base(edit.repo, None)
+        text, listed = course_outline(edit.repo, head)
         if text is None:
             raise EditError(f"This course has no {COURSE_FILE} to add a unit to.")
         if slug:
             slug = valid_slug(slug, "unit name")
-            if slug in listed or repo.exists(f"units/{slug}", head):
+            if slug in listed or edit.repo.exists(f"units/{slug}", head):
                 raise NameTaken(f"The course already has a unit \u201c{slug}\u201d.")
         else:
-            taken = set(listed) | {e.path.split("/")[-1] for e in _unit_folders(repo, head)}
-            slug = unique_slug(slugify(title), taken)
+            folders = {e.path.split("/")[-1] for e in _unit_folders(edit.repo, head)}
+            slug = unique_slug(slugify(title), set(listed) | folders)
         path = f"units/{slug}/unit.md"
         changes: list[Change] = [
             Write(path, compose_lesson({"title": title}, "").encode("utf-8")),
-            Write(COURSE_FILE, edited_outline(outline.add_unit, text, slug, title, position)),
+            outline_write(outline.add_unit, text, slug, title, position),
         ]
-        return land(
-            session,
-            repo,
-            user,
-            course,
+        return edit.land(
             changes,
             message=f"Add unit: {title}",
             base=head,
@@ -114,20 +109,20 @@ def rename_unit(
     """
     new_slug = valid_slug(new_slug, "unit name") if new_slug else unit
     title = (title or "").strip() or None
-    with store.open(course.id) as repo:
-        head = resolve_base(repo, None)
-        text, listed = course_outline(repo, head)
-        require_unit(repo, head, unit, listed)
+    with open_edit(session, store, user, course) as edit:
+        head = resolve_base(edit.repo, None)
+        text, listed = course_outline(edit.repo, head)
+        require_unit(edit.repo, head, unit, listed)
         changes: list[Change] = []
         if new_slug != unit:
-            if new_slug in listed or repo.exists(f"units/{new_slug}", head):
+            if new_slug in listed or edit.repo.exists(f"units/{new_slug}", head):
                 raise NameTaken(f"The course already has a unit \u201c{new_slug}\u201d.")
-            if repo.exists(f"units/{unit}", head):
-                for entry in repo.list_tree(head, prefix=f"units/{unit}"):
+            if edit.repo.exists(f"units/{unit}", head):
+                for entry in edit.repo.list_tree(head, prefix=f"units/{unit}"):
                     new_path = f"units/{new_slug}/" + entry.path[len(f"units/{unit}/") :]
                     changes.append(Rename(entry.path, new_path))
         overview = f"units/{unit}/unit.md"
-        overview_text = read_text(repo, overview, head)
+        overview_text = read_text(edit.repo, overview, head)
         if title and overview_text is not None:
             updated = _with_title(overview_text, title)
             if updated != overview_text:
@@ -149,11 +144,7 @@ def rename_unit(
         if not changes:
             raise EditError("The unit already has this name and title; nothing to change.")
         shown = title or unit
-        return land(
-            session,
-            repo,
-            user,
-            course,
+        return edit.land(
             changes,
             message=f"Rename unit: {shown}",
             base=head,
@@ -176,13 +167,11 @@ def delete_unit(
     Raises UnitNotEmpty naming the lessons still in it: they must be moved or deleted first,
     so deleting a unit never deletes a lesson by surprise.
     """
-    with store.open(course.id) as repo:
-        head = resolve_base(repo, None)
-        text, listed = course_outline(repo, head)
-        require_unit(repo, head, unit, listed)
-        files = {
-            e.path.rsplit("/", 1)[-1].removesuffix(".md") for e in lesson_files(repo, head, unit)
-        }
+    with open_edit(session, store, user, course) as edit:
+        head = resolve_base(edit.repo, None)
+        text, listed = course_outline(edit.repo, head)
+        require_unit(edit.repo, head, unit, listed)
+        files = lesson_files(edit.repo, head, unit)
         # Name them in course order, unlisted files last.
         lessons = [name for name in listed.get(unit, []) if name in files]
         lessons += sorted(files - set(lessons))
@@ -196,16 +185,12 @@ def delete_unit(
                 f"{'them' if len(lessons) != 1 else 'it'} first."
             )
         changes: list[Change] = []
-        if repo.exists(f"units/{unit}", head):
-            changes += [Delete(e.path) for e in repo.list_tree(head, prefix=f"units/{unit}")]
+        if edit.repo.exists(f"units/{unit}", head):
+            changes += [Delete(e.path) for e in edit.repo.list_tree(head, prefix=f"units/{unit}")]
         if unit in listed:
-            changes.append(Write(COURSE_FILE, edited_outline(outline.remove_unit, text, unit)))
-        title = title_in(read_text(repo, f"units/{unit}/unit.md", head), unit)
-        return land(
-            session,
-            repo,
-            user,
-            course,
+            changes.append(outline_write(outline.remove_unit, text, unit))
+        title = title_in(read_text(edit.repo, f"units/{unit}/unit.md", head), unit)
+        return edit.land(
             changes,
             message=f"Delete unit: {title}",
             base=head,

@@ -167,7 +167,9 @@ def require_course(
     A renamed course's old slug redirects to the same page under the new slug (views name
     their URL arguments `net` and `course`), so old links and clone URLs keep working.
     """
-    network, _ = require_network(net, Access.NONE)
+    network = db.session.scalar(db.select(Network).filter_by(slug=net))
+    if network is None:
+        abort(404)
     course, redirected = find_course(network, slug)
     if course is None:
         abort(404)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -166,6 +167,35 @@ def test_earlier_version_is_shown_with_a_banner(client: Any, school: dict[str, A
     assert f"/raw/{school['v1']}/units/motion/lessons/images/diagram.png" in old
     assert f'href="/n/school/physics/lessons/energy/heat?rev={school["v1"]}"' in old
     assert "You are viewing an earlier version" not in _text(client.get(f"{SPEED_URL}?rev={v2}"))
+
+
+def test_an_earlier_version_can_be_restored_from_its_page_by_writers(
+    client: Any, school: dict[str, Any]
+) -> None:
+    new = SPEED.replace("Intro paragraph.", "Rewritten introduction.")
+    commit_files(school["course"], school["member"], {"units/motion/lessons/speed.md": new})
+    client.login_as(school["reader"])
+    assert "Restore this version" not in _text(client.get(f"{SPEED_URL}?rev={school['v1']}"))
+
+    client.login_as(school["member"])
+    old = _text(client.get(f"{SPEED_URL}?rev={school['v1']}"))
+    assert "Restore this version" in old
+    form = re.search(r'<form method="post" class="inline" action="([^"]+)"', old)
+    assert form is not None
+    restored = client.post(
+        form.group(1),
+        data={"rev": school["v1"], "from": "units/motion/lessons/speed.md"},
+        follow_redirects=True,
+    )
+    assert restored.status_code == 200
+    assert "Intro paragraph." in _text(client.get(SPEED_URL))
+
+
+def test_course_home_offers_organize_to_writers_only(client: Any, school: dict[str, Any]) -> None:
+    client.login_as(school["reader"])
+    assert "/organize" not in _text(client.get("/n/school/physics/"))
+    client.login_as(school["member"])
+    assert "/n/school/physics/organize" in _text(client.get("/n/school/physics/"))
 
 
 @pytest.mark.parametrize("rev", ["nothex", "0000000000000000000000000000000000000000", "--all"])

@@ -31,7 +31,7 @@ COURSE_FILE = "course.yaml"
 RESERVED_SLUGS = frozenset(
     {
         "members", "settings", "invitations", "invite", "join", "leave", "courses", "partners",
-        "studies", "activity", "new", "edit", "git",
+        "studies", "activity", "new", "edit", "git", "requests",
     }
 )  # fmt: skip
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import Blueprint, current_app, flash, redirect, request
 from werkzeug.wrappers import Response
 
 from ..content.errors import ContentError
@@ -20,14 +20,22 @@ from ..extensions import db
 from ..forms.editing import LessonForm, apply_fields, fields_of
 from ..git import GitStoreError
 from ..models.editing import Draft
-from ..services import drafts, editing, presence
+from ..services import drafts, presence
 from ..services.edit_errors import EditError, SaveConflict
 from ..services.edit_support import read_text, resolve_base
 from ..services.images import file_size
 from ..storage import repo_store
 from . import editor_live, editor_resolve, organize
 from .editor_resolve import render_resolution, resolution_from_draft
-from .editor_support import Target, keep_draft, lesson_target, saved_message
+from .editor_support import (
+    Target,
+    head_text,
+    keep_draft,
+    lesson_target,
+    render_page,
+    save_text,
+    saved_message,
+)
 from .lessons import git_error_page
 
 bp = Blueprint("editor", __name__, url_prefix="/n/<net>/<course>")
@@ -37,18 +45,6 @@ editor_resolve.register(bp)
 organize.register(bp)
 
 Page = str | tuple[str, int] | Response
-
-
-def _head_text(t: Target) -> tuple[str, str]:
-    """Return (head commit, lesson text at head), or abort 404 when the lesson is gone."""
-    with repo_store().open(t.course.id) as repo:
-        head = resolve_base(repo, None)
-        text = read_text(repo, t.path, head)
-    if text is None:
-        abort(
-            404, description=f"The unit \u201c{t.unit}\u201d has no lesson \u201c{t.lesson}\u201d."
-        )
-    return head, text
 
 
 def _offered(draft: Draft | None, text: str) -> Draft | None:
@@ -68,16 +64,9 @@ def _offered(draft: Draft | None, text: str) -> Draft | None:
 def render_editor(t: Target, form: LessonForm, status: int = 200, **context: Any) -> Page:
     """Return the editor page for `form` (fields, or the whole file when `raw` is set)."""
     others = presence.others_present(db.session, t.user, t.course, t.path)
-    page = render_template(
-        "editor/edit.html",
-        t=t,
-        network=t.network,
-        course=t.course,
-        access=t.access,
-        form=form,
-        others=others,
-        upload_limit=file_size(current_app.config["MAX_UPLOAD_BYTES"]),
-        **context,
+    limit = file_size(current_app.config["MAX_UPLOAD_BYTES"])
+    page = render_page(
+        "editor/edit.html", t, form=form, others=others, upload_limit=limit, **context
     )
     return page, status
 
@@ -88,7 +77,7 @@ def edit(net: str, course: str, unit: str, lesson: str) -> Page:
     t = lesson_target(net, course, unit, lesson)
     if request.method == "POST":
         return _post(t)
-    head, text = _head_text(t)
+    head, text = head_text(t)
     draft = drafts.get_draft(db.session, t.user, t.course, t.path)
     restoring = draft is not None and request.args.get("draft") == "restore"
     if restoring and draft is not None and draft.mode == "resolve":
@@ -175,17 +164,7 @@ def _post(t: Target) -> Page:
             "Your text is kept as a draft.",
         )
     try:
-        result = editing.save_lesson(
-            db.session,
-            repo_store(),
-            t.user,
-            t.course,
-            t.unit,
-            t.lesson,
-            content,
-            base,
-            message or None,
-        )
+        result = save_text(t, content, base, message)
     except SaveConflict as conflict:
         return render_resolution(
             t, conflict.head, conflict.base_commit or base, conflict, yours=content, message=message

@@ -27,7 +27,7 @@ from ..services import drafts, presence
 from ..services.conflicts import authors_since
 from ..services.edit_errors import EditError
 from ..services.edit_support import read_text, resolve_base
-from ..services.images import ImageRejected, ImageTooLarge, upload_image
+from ..services.images import ImageRejected, ImageTooLarge, ImageUpload, upload_image
 from ..storage import repo_store
 from .editor_support import Target, json_error, keep_draft, lesson_target
 from .lessons import course_links
@@ -61,11 +61,14 @@ def preview_of(t: Target, text: str, whole_file: bool) -> Preview:
     return Preview(html, problems)
 
 
-def _read_upload(file: FileStorage | None, limit: int) -> tuple[str, bytes]:
-    """Return (file name, at most limit + 1 bytes) of an uploaded file."""
-    if file is None or not isinstance(file, FileStorage):
-        return "", b""
-    return file.filename or "", file.stream.read(limit + 1)
+def _upload(t: Target, file: FileStorage | None, alt: str) -> ImageUpload:
+    """Return the uploaded image, committed to the lesson's unit; raise EditError if refused."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    name, data = "", b""
+    if isinstance(file, FileStorage):
+        # One byte over the limit is enough to refuse it without reading a huge file.
+        name, data = file.filename or "", file.stream.read(limit + 1)
+    return upload_image(db.session, repo_store(), t.user, t.course, t.unit, name, data, alt, limit)
 
 
 def upload_without_script(
@@ -75,20 +78,8 @@ def upload_without_script(
     from .editor import render_editor
 
     keep_draft(t, base, content, fields, form.message.data or "")
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    name, data = _read_upload(form.image.data, limit)
     try:
-        upload = upload_image(
-            db.session,
-            repo_store(),
-            t.user,
-            t.course,
-            t.unit,
-            name,
-            data,
-            form.alt.data or "",
-            limit,
-        )
+        upload = _upload(t, form.image.data, form.alt.data or "")
     except (ImageRejected, ImageTooLarge) as exc:
         form.image.errors = [exc.message]
         return render_editor(t, form, exc.http_status, raw=raw)
@@ -215,20 +206,8 @@ def leave(net: str, course: str, unit: str, lesson: str) -> tuple[str, int]:
 def images(net: str, course: str, unit: str, lesson: str) -> tuple[Response, int]:
     """Commit an uploaded image; answer JSON {snippet, path, name, url} to insert it."""
     t = lesson_target(net, course, unit, lesson)
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    name, data = _read_upload(request.files.get("image"), limit)
     try:
-        upload = upload_image(
-            db.session,
-            repo_store(),
-            t.user,
-            t.course,
-            t.unit,
-            name,
-            data,
-            request.form.get("alt", ""),
-            limit,
-        )
+        upload = _upload(t, request.files.get("image"), request.form.get("alt", ""))
     except EditError as exc:
         return json_error(exc)
     url = course_links(t.network, t.course, t.unit, "main", "main").resolve(f"images/{upload.name}")

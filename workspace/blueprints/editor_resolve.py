@@ -8,18 +8,25 @@ the teacher's text stays in their draft until the combined version lands.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template
+from flask import Blueprint, flash, redirect
 from werkzeug.wrappers import Response
 
-from ..extensions import db
 from ..forms.editing import ResolveForm
 from ..models.editing import Draft
-from ..services import drafts, editing
+from ..services import drafts
 from ..services.conflicts import authors_since, conflict_markers, side_by_side
 from ..services.edit_errors import EditError, SaveConflict
 from ..services.edit_support import read_text, title_in
 from ..storage import repo_store
-from .editor_support import Target, keep_draft, lesson_target, saved_message, user_email
+from .editor_support import (
+    Target,
+    keep_draft,
+    lesson_target,
+    render_page,
+    save_text,
+    saved_message,
+    user_email,
+)
 
 Page = str | tuple[str, int] | Response
 
@@ -54,12 +61,9 @@ def render_resolution(
     )
     names = ", ".join(a.name for a in authors if a.email != user_email(t)) or "Someone else"
     deleted = theirs is None
-    page = render_template(
+    page = render_page(
         "editor/resolve.html",
-        t=t,
-        network=t.network,
-        course=t.course,
-        access=t.access,
+        t,
         form=form,
         view=side_by_side(theirs, yours),
         names=names,
@@ -96,14 +100,9 @@ def resolve(net: str, course: str, unit: str, lesson: str) -> Page:
     keep_draft(
         t, head, content, {"yours": yours, "conflict_base": conflict_base}, message, mode="resolve"
     )
-    markers = conflict_markers(content)
-    if markers:
-        lines = ", ".join(str(n) for n in markers[:8])
-        error = (
-            f"The combined text still has conflict markers (line {lines}). Delete the "
-            "lines that start with <<<<<<<, |||||||, ======= or >>>>>>> and keep the "
-            "words you want; then save again."
-        )
+
+    def refused(error: str, status: int) -> Page:
+        """Return the same conflict screen with the combined text as typed and why it failed."""
         return render_resolution(
             t,
             head,
@@ -113,40 +112,29 @@ def resolve(net: str, course: str, unit: str, lesson: str) -> Page:
             message=message,
             combined=content,
             error=error,
-            status=422,
+            status=status,
+        )
+
+    markers = conflict_markers(content)
+    if markers:
+        lines = ", ".join(str(n) for n in markers[:8])
+        return refused(
+            f"The combined text still has conflict markers (line {lines}). Delete the "
+            "lines that start with <<<<<<<, |||||||, ======= or >>>>>>> and keep the "
+            "words you want; then save again.",
+            422,
         )
     with repo_store().open(t.course.id) as repo:
         others = authors_since(repo, conflict_base, head, t.path) if head else []
     co_authors = [a for a in others if a.email != user_email(t)]
     try:
-        result = editing.save_lesson(
-            db.session,
-            repo_store(),
-            t.user,
-            t.course,
-            t.unit,
-            t.lesson,
-            content,
-            head,
-            message or None,
-            co_authors,
-        )
+        result = save_text(t, content, head, message, co_authors)
     except SaveConflict as again:
         return render_resolution(
             t, again.head, conflict_base, again, yours=content, message=message
         )
     except EditError as exc:
-        return render_resolution(
-            t,
-            head,
-            conflict_base,
-            None,
-            yours=yours,
-            message=message,
-            combined=content,
-            error=exc.message,
-            status=exc.http_status,
-        )
+        return refused(exc.message, exc.http_status)
     flash(saved_message(result), "success")
     return redirect(t.lesson_url)
 

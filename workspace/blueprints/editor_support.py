@@ -1,11 +1,12 @@
-"""Helpers shared by the editor's views: loading the lesson being edited, JSON errors."""
+"""Helpers shared by the editor's views: the lesson being edited, its pages, saves and errors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, jsonify, url_for
+from flask import abort, flash, jsonify, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,10 +14,13 @@ from ..access import Access, require_course
 from ..content.errors import ContentError
 from ..content.paths import lesson_path
 from ..extensions import db, login_manager
+from ..git import Author
 from ..models import Course, Network, User
-from ..services import drafts
+from ..services import drafts, editing
 from ..services.courses import commit_author
 from ..services.edit_errors import EditError, SaveResult
+from ..services.edit_support import lesson_missing, read_text, resolve_base
+from ..storage import repo_store
 
 ARCHIVED = "This course is archived, so it is read-only. A leader can unarchive it in its settings."
 
@@ -65,6 +69,41 @@ def lesson_target(net: str, course: str, unit: str, lesson: str) -> Target:
     except ContentError as exc:
         abort(404, description=exc.message)
     return Target(target.network, target.course, target.access, target.user, unit, lesson, path)
+
+
+def render_page(template: str, t: Target, **context: Any) -> str:
+    """Return an editing page: `template` with the target, its network, course and access."""
+    return render_template(
+        template, t=t, network=t.network, course=t.course, access=t.access, **context
+    )
+
+
+def head_text(t: Target) -> tuple[str, str]:
+    """Return (head commit, lesson text at head), or abort 404 when the lesson is gone."""
+    with repo_store().open(t.course.id) as repo:
+        head = resolve_base(repo, None)
+        text = read_text(repo, t.path, head)
+    if text is None:
+        abort(404, description=lesson_missing(t.unit, t.lesson).message)
+    return head, text
+
+
+def save_text(
+    t: Target, content: str, base: str, message: str, co_authors: Sequence[Author] = ()
+) -> SaveResult:
+    """Return the result of saving `content` as the target lesson, edited from `base`."""
+    return editing.save_lesson(
+        db.session,
+        repo_store(),
+        t.user,
+        t.course,
+        t.unit,
+        t.lesson,
+        content,
+        base,
+        message or None,
+        co_authors,
+    )
 
 
 def json_error(error: EditError, **extra: Any) -> tuple[Response, int]:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, request
 from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..services import drafts, editing, reading
 from ..services.edit_errors import EditError, SaveConflict
-from ..services.edit_support import read_text, resolve_base, title_in
+from ..services.edit_support import title_in
 from ..storage import repo_store
-from .editor_support import Target, course_target, lesson_target
+from .editor_support import Target, course_target, head_text, lesson_target, render_page
 
 Page = str | tuple[str, int] | Response
 
@@ -43,16 +43,7 @@ def organize(net: str, course: str) -> Page:
         view = reading.course_view(db.session, repo, t.course.id, "main", t.course.title)
     units = list(view.index.units)
     own_drafts = drafts.user_drafts(db.session, t.user, t.course)
-    return render_template(
-        "editor/organize.html",
-        t=t,
-        network=t.network,
-        course=t.course,
-        access=t.access,
-        view=view,
-        units=units,
-        drafts=own_drafts,
-    )
+    return render_page("editor/organize.html", t, view=view, units=units, drafts=own_drafts)
 
 
 def _direction() -> int:
@@ -154,22 +145,10 @@ def delete_unit(net: str, course: str, unit: str) -> Response:
 def delete_lesson(net: str, course: str, unit: str, lesson: str) -> Page:
     """Confirm, then delete a lesson (history keeps it; it can be restored)."""
     t = lesson_target(net, course, unit, lesson)
-    with repo_store().open(t.course.id) as repo:
-        head = resolve_base(repo, None)
-        text = read_text(repo, t.path, head)
-    if text is None:
-        abort(404, description=f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+    head, text = head_text(t)
     title = title_in(text, lesson)
     if request.method == "GET":
-        return render_template(
-            "editor/delete.html",
-            t=t,
-            network=t.network,
-            course=t.course,
-            access=t.access,
-            title=title,
-            head=head,
-        )
+        return render_page("editor/delete.html", t, title=title, head=head)
     base = request.form.get("base_commit") or head
     try:
         editing.delete_lesson(db.session, repo_store(), t.user, t.course, unit, lesson, base)

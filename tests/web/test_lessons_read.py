@@ -80,6 +80,10 @@ def test_course_home_lists_lessons_in_course_yaml_order_with_unlisted_marked(
     assert "No file" in html  # `ghost` is listed but has no file
     assert "45 min" in html and "HS-PS2-1" in html and "HS-PS2-2" in html
     assert 'href="/n/school/physics/standards/HS-PS2-1"' in html
+    # Every lesson in the outline links to its page, and the links work.
+    links = re.findall(r'class="lesson-item__title" href="([^"]+)"', html)
+    assert "/n/school/physics/lessons/motion/speed" in links
+    assert all(client.get(link).status_code == 200 for link in links)
 
 
 def test_course_home_offers_clone_address_token_link_and_recent_changes(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .commits import parse_ident
 from .errors import PathNotFound
-from .history import parse_ident
 from .objects import EMPTY_TREE, MODE_TREE
 from .paths import check_read_path, is_full_sha, normalize_path
 from .records import BlameLine, FileDiff
@@ -24,11 +24,17 @@ _DIFF_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color", "-M"]
 ARCHIVE_CHUNK = 64 * 1024
 
 
-def diff(repo: CourseRepo, a: str | None, b: str, path: str | None) -> list[FileDiff]:
-    """Return the changes from `a` (None: the empty course) to `b`, per file, renames found."""
+def diff(
+    repo: CourseRepo, a: str | None, b: str, path: str | Sequence[str] | None
+) -> list[FileDiff]:
+    """Return the changes from `a` (None: the empty course) to `b`, per file, renames found.
+
+    `path` limits the comparison to those files; renames are found among them only.
+    """
     new = repo.resolve(b)
     old = repo.resolve(a) if a is not None else EMPTY_TREE
-    pathspec = ["--", check_read_path(path)] if path is not None else ["--"]
+    paths = [path] if isinstance(path, str) else list(path or [])
+    pathspec = ["--", *dict.fromkeys(check_read_path(p) for p in paths)]
     summary = repo.git(["diff", *_DIFF_OPTIONS, "--raw", "--numstat", "-z", old, new, *pathspec])
     patches = _split_patches(
         repo.git(["diff", *_DIFF_OPTIONS, "--full-index", old, new, *pathspec])

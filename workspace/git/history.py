@@ -15,82 +15,20 @@ duplicates and no gaps.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .commits import LOG_FORMAT, SHORT_FORMAT, LogRecord, parse_commit, parse_log, parse_name_status
 from .errors import InvalidRevision
 from .objects import changed_entries
 from .paths import check_read_path, is_full_sha
-from .records import Author, CommitInfo, FileChange, HistoryPage
+from .records import CommitInfo, FileChange, HistoryPage
 
 if TYPE_CHECKING:
     from .repo import CourseRepo
 
 MAX_PAGE = 500
-_IDENT = re.compile(rb"^(.*?) ?<([^>]*)> (\d+) ([+-])(\d\d)(\d\d)$")
-_CO_AUTHOR = re.compile(r"^co-authored-by:\s*(.*?)\s*<([^>]*)>\s*$", re.IGNORECASE)
-
-
-def parse_ident(raw: bytes, encoding: str) -> tuple[str, str, datetime]:
-    """Return (name, email, time) from a commit's author or committer header."""
-    match = _IDENT.match(raw)
-    if match is None:
-        return raw.decode(encoding, "replace"), "", datetime.fromtimestamp(0, UTC)
-    name, email, seconds, sign, hours, minutes = match.groups()
-    offset = timedelta(hours=int(hours), minutes=int(minutes))
-    zone = timezone(-offset if sign == b"-" else offset)
-    try:
-        when = datetime.fromtimestamp(int(seconds), zone)
-    except (OverflowError, ValueError, OSError):
-        when = datetime.fromtimestamp(0, UTC)
-    return name.decode(encoding, "replace"), email.decode(encoding, "replace"), when
-
-
-def parse_commit(sha: str, data: bytes) -> CommitInfo:
-    """Return the CommitInfo for a raw commit object."""
-    header, _, body = data.partition(b"\n\n")
-    fields: dict[bytes, bytes] = {}
-    parents: list[str] = []
-    for line in header.split(b"\n"):
-        if line.startswith(b" "):
-            continue  # continuation of a signature
-        key, _, value = line.partition(b" ")
-        if key == b"parent":
-            parents.append(value.decode("ascii", "replace"))
-        else:
-            fields.setdefault(key, value)
-    encoding = fields.get(b"encoding", b"utf-8").decode("ascii", "replace")
-    try:
-        message = body.decode(encoding, "replace")
-    except LookupError:
-        encoding = "utf-8"
-        message = body.decode(encoding, "replace")
-    author = parse_ident(fields.get(b"author", b""), encoding)
-    committer = parse_ident(fields.get(b"committer", b""), encoding)
-    return CommitInfo(
-        sha=sha,
-        parents=parents,
-        author_name=author[0],
-        author_email=author[1],
-        authored_at=author[2],
-        committer_name=committer[0],
-        committer_email=committer[1],
-        committed_at=committer[2],
-        message=message,
-        co_authors=co_authors(message),
-    )
-
-
-def co_authors(message: str) -> list[Author]:
-    """Return the people named in `Co-authored-by:` trailers of the message's last paragraph."""
-    last = message.strip().split("\n\n")[-1]
-    found = []
-    for line in last.splitlines():
-        match = _CO_AUTHOR.match(line.strip())
-        if match and (match.group(1) or match.group(2)):
-            found.append(Author(match.group(1), match.group(2)))
-    return found
+__all__ = ["changed_files", "history_page", "parse_commit", "parse_name_status"]
 
 
 def changed_files(repo: CourseRepo, sha: str) -> list[FileChange]:
@@ -101,33 +39,18 @@ def changed_files(repo: CourseRepo, sha: str) -> list[FileChange]:
     return parse_name_status(repo.git(args))
 
 
-def parse_name_status(out: bytes) -> list[FileChange]:
-    """Return FileChanges from `--name-status -z` output."""
-    fields = out.split(b"\0")
-    changes: list[FileChange] = []
-    i = 0
-    while i < len(fields) and fields[i]:
-        status = fields[i][:1].decode()
-        if status in ("R", "C"):
-            old, new = (
-                fields[i + 1].decode("utf-8", "replace"),
-                fields[i + 2].decode("utf-8", "replace"),
-            )
-            changes.append(
-                FileChange("R" if status == "R" else "A", new, old if status == "R" else None)
-            )
-            i += 3
-        else:
-            path = fields[i + 1].decode("utf-8", "replace")
-            changes.append(FileChange(status if status in "AMDT" else "M", path))  # type: ignore[arg-type]
-            i += 2
-    return changes
-
-
 def history_page(
-    repo: CourseRepo, rev: str, path: str | None, after: str | None, limit: int
+    repo: CourseRepo,
+    rev: str,
+    path: str | None,
+    after: str | None,
+    limit: int,
+    with_files: bool = False,
 ) -> HistoryPage:
-    """Return up to `limit` commits of history (of `path`, following renames) after `after`."""
+    """Return up to `limit` commits of history (of `path`, following renames) after `after`.
+
+    With `with_files`, each commit's `files` lists its changes (see CommitInfo).
+    """
     limit = max(1, min(int(limit), MAX_PAGE))
     name = check_read_path(path) if path is not None else None
     seen: set[str] = set()
@@ -144,11 +67,14 @@ def history_page(
     shown: list[str] = []
     snapshot: tuple[dict[str, None], str | None] | None = None
     parents_of: dict[str, list[str]] = {}
+    walked: dict[str, LogRecord] = {}
     while len(shown) <= limit and starts:
         want = limit + 1 - len(shown) + (1 if after is not None and not shown else 0)
-        batch = _walk(repo, starts, name, want)
-        for sha, parents in batch:
+        batch = _walk(repo, starts, name, want, with_files)
+        for record in batch:
+            sha, parents = record.sha, record.parents
             parents_of[sha] = parents
+            walked.setdefault(sha, record)
             frontier.pop(sha, None)
             frontier.update((p, None) for p in parents if p not in seen)
             if sha in seen:
@@ -162,9 +88,15 @@ def history_page(
         if name is None or len(batch) >= want or len(shown) > limit:
             break
         # This name's history is exhausted; go on under the name it was renamed from.
-        roots = [sha for sha, parents in batch if not parents]
-        starts, name = _follow_rename(repo, roots, name)
-    commits = [parse_commit(sha, repo.reader.read(sha)[1]) for sha in shown[:limit]]
+        roots = [record.sha for record in batch if not record.parents]
+        renamed, starts, old = _follow_rename(repo, roots, name)
+        if renamed is not None and with_files and renamed in walked:
+            # The walk saw only this name, so the commit that renamed the file looked like
+            # it added the file.
+            change = FileChange("R", name, old)
+            walked[renamed] = replace(walked[renamed], files=[change])
+        name = old
+    commits = [_commit_info(repo, walked[sha]) for sha in shown[:limit]]
     next_after = None
     if len(shown) > limit and snapshot is not None:
         last = shown[limit - 1]
@@ -175,31 +107,43 @@ def history_page(
     return HistoryPage(commits, next_after)
 
 
-def _walk(
-    repo: CourseRepo, starts: list[str], name: str | None, count: int
-) -> list[tuple[str, list[str]]]:
-    """Return (commit, parents) pairs in topological order; parents as simplified for `name`.
+def _commit_info(repo: CourseRepo, record: LogRecord) -> CommitInfo:
+    """Return the commit's details from the walk, or read it (a file's walk has none)."""
+    info = record.info or parse_commit(record.sha, repo.reader.read(record.sha)[1])
+    return info if record.files is None else replace(info, files=record.files)
 
-    One path at most: git uses the Bloom filters only for a single path.
+
+def _walk(
+    repo: CourseRepo, starts: list[str], name: str | None, count: int, with_files: bool
+) -> list[LogRecord]:
+    """Return the commits in topological order; parents as simplified for `name`.
+
+    One path at most: git uses the Bloom filters only for a single path. The course's walk
+    also brings each commit's details, saving a read per commit; a file's walk shows
+    simplified parents, so its commits are read afterwards (only those on the page).
     """
-    args = ["log", "--topo-order", "--parents", "-z", "--format=%H %P", f"-n{count}"]
+    details = name is None
+    args = ["log", "--topo-order", "--parents", "-z", "--no-mailmap", f"-n{count}"]
+    args.append(LOG_FORMAT if details else SHORT_FORMAT)
+    if details:
+        args.append("--date=raw")
+    if with_files:
+        # Against the first parent, also for merges; a file's walk lists that file only.
+        args += ["--name-status", "-M", "--diff-merges=first-parent"]
     args += [*starts, "--"]
     if name is not None:
         args.append(name)
-    result = []
-    for record in repo.git(args).split(b"\0"):
-        ids = record.decode("ascii").split()
-        if ids:
-            result.append((ids[0], ids[1:]))
-    return result
+    return parse_log(repo.git(args), details, with_files)
 
 
-def _follow_rename(repo: CourseRepo, roots: list[str], name: str) -> tuple[list[str], str]:
-    """Return (commits to continue from, earlier name) if `name` was made by a rename.
+def _follow_rename(
+    repo: CourseRepo, roots: list[str], name: str
+) -> tuple[str | None, list[str], str]:
+    """Return (the renaming commit, commits to continue from, earlier name) for `name`.
 
     `roots` are the oldest commits that touched `name`; where one of them created it by
     renaming another file, history continues from its first parent under the old name.
-    Returns ([], name) when the file was simply created.
+    Returns (None, [], name) when the file was simply created.
     """
     for sha in roots:
         parents = parse_commit(sha, repo.reader.read(sha)[1]).parents
@@ -214,13 +158,13 @@ def _follow_rename(repo: CourseRepo, roots: list[str], name: str) -> tuple[list[
             for path, old, new in changes:
                 if new is None and old is not None and old[1] == added[name][1]:
                     if ":" not in path:
-                        return [parents[0]], path
+                        return sha, [parents[0]], path
         out = repo.git(["diff-tree", "-r", "-z", "-M", "--name-status", parents[0], sha])
         for change in parse_name_status(out):
             if change.status == "R" and change.path == name and change.old_path:
                 if ":" not in change.old_path:  # ":" separates the name in cursors
-                    return [parents[0]], change.old_path
-    return [], name
+                    return sha, [parents[0]], change.old_path
+    return None, [], name
 
 
 def _decode_cursor(repo: CourseRepo, after: str) -> tuple[str, list[str], str | None]:

@@ -71,7 +71,12 @@ class TreeEntry:
 
 @dataclass(frozen=True)
 class CommitInfo:
-    """One commit as shown in history and on the commit page."""
+    """One commit as shown in history and on the commit page.
+
+    `files` is None unless history was asked `with_files`: then it lists what the commit changed
+    against its first parent (everything, for the first commit), renames detected; in a file's
+    history only that file's change, under the name the file had then.
+    """
 
     sha: str
     parents: list[str]
@@ -83,6 +88,7 @@ class CommitInfo:
     committed_at: datetime
     message: str
     co_authors: list[Author] = field(default_factory=list)
+    files: list[FileChange] | None = None
 
     @property
     def summary(self) -> str:

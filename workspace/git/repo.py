@@ -194,13 +194,27 @@ class CourseRepo:
         return history.changed_files(self, self.resolve(sha))
 
     def history(
-        self, rev: str = "main", path: str | None = None, after: str | None = None, limit: int = 50
+        self,
+        rev: str = "main",
+        path: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+        with_files: bool = False,
     ) -> HistoryPage:
-        """Return one page of history of the course, or of one file following its renames."""
-        return history.history_page(self, rev, path, after, limit)
+        """Return one page of history of the course, or of one file following its renames.
 
-    def diff(self, a: str | None, b: str, path: str | None = None) -> list[FileDiff]:
-        """Return the per-file changes from revision `a` (None: empty course) to `b`."""
+        `with_files` fills each commit's `files` from the same walk (see CommitInfo).
+        """
+        return history.history_page(self, rev, path, after, limit, with_files)
+
+    def diff(
+        self, a: str | None, b: str, path: str | Sequence[str] | None = None
+    ) -> list[FileDiff]:
+        """Return the per-file changes from revision `a` (None: empty course) to `b`.
+
+        `path` limits them to one file or several; give a file's old and new names to see a
+        rename between `a` and `b` as one renamed file.
+        """
         return diffs.diff(self, a, b, path)
 
     @staticmethod

@@ -110,3 +110,14 @@ def test_blame_of_a_missing_file_raises_path_not_found(repo: CourseRepo):
         repo.blame("units/none.md")
     with pytest.raises(PathNotFound):
         repo.blame("units/energy")
+
+
+def test_diff_limited_to_old_and_new_names_shows_the_rename(repo: CourseRepo, first_commit: str):
+    new = "units/energy/lessons/energy-transfer.md"
+    head = repo.commit([Rename(LESSON, new, lines((20, "last")))], ANA, "", first_commit).commit
+    head = repo.commit([Write("README.md", b"x\n")], ANA, "", head).commit
+    assert [d.status for d in repo.diff(first_commit, head, path=new)] == ["A"]
+    both = repo.diff(first_commit, head, path=[LESSON, new])
+    assert [(d.status, d.path, d.old_path) for d in both] == [("R", new, LESSON)]
+    assert (both[0].additions, both[0].deletions) == (1, 1)
+    assert "+last" in both[0].text

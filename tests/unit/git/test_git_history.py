@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from gitengine_support import ANA, BO, CY, LESSON, Clone, lines, run_git
+from gitengine_support import ANA, BO, COURSE_FILES, CY, LESSON, Clone, lines, run_git
 
 from workspace.git import CourseRepo, InvalidRevision, Rename, Write
 
@@ -137,3 +138,72 @@ def test_page_size_is_capped(repo: CourseRepo, first_commit: str):
 def test_a_damaged_cursor_is_refused(repo: CourseRepo, cursor: str):
     with pytest.raises(InvalidRevision):
         repo.history(after=cursor)
+
+
+def _pages_with_files(repo: CourseRepo, limit: int, path: str | None = None):
+    """Return every commit of the history read `with_files`, page after page."""
+    found = []
+    after = None
+    while True:
+        page = repo.history(path=path, after=after, limit=limit, with_files=True)
+        found += page.commits
+        if page.next_after is None:
+            return found
+        after = page.next_after
+
+
+def test_history_with_files_lists_each_commits_changes_and_details(
+    repo: CourseRepo, first_commit: str, tmp_path: Path
+):
+    clone = Clone(repo.path, tmp_path / "clone")
+    clone.git("checkout", "-q", "-b", "side")
+    clone.commit({"side/notes.md": b"s\n"}, "side notes")
+    clone.git("checkout", "-q", "main")
+    clone.commit({"main/notes.md": b"m\n"}, "main notes")
+    clone.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    clone.push()
+    head = repo.commit([Rename(LESSON, "units/energy/lessons/moved.md")], BO, "", repo.head())
+    repo.commit(
+        [Write(LESSON, b"new\n")], CY, "Body\n\nCo-authored-by: Ana <a@x.test>\n", head.commit
+    )
+
+    plain = [c.sha for c in repo.history(limit=50).commits]
+    for limit in (1, 3, 50):
+        commits = _pages_with_files(repo, limit)
+        assert [c.sha for c in commits] == plain
+        for commit in commits:
+            assert commit.files == repo.changed_files(commit.sha)
+            assert replace(commit, files=None) == repo.commit_info(commit.sha)
+    merge = next(c for c in commits if c.summary == "merge side")
+    assert [f.path for f in merge.files or []] == ["side/notes.md"]
+    assert {f.path for f in commits[-1].files or []} == set(COURSE_FILES)
+    assert all(c.files is None for c in repo.history(limit=50).commits)
+
+
+def test_file_history_with_files_shows_the_files_change_under_each_name(
+    repo: CourseRepo, first_commit: str
+):
+    middle = "units/energy/lessons/energy-transfer.md"
+    final = "units/power/lessons/energy-transfer.md"
+    head = _edits(repo, 2, first_commit)
+    head = repo.commit([Rename(LESSON, middle)], BO, "", head).commit
+    head = _edits(repo, 1, head, path=middle)
+    head = repo.commit([Rename(middle, final, lines((20, "moved")))], CY, "", head).commit
+    head = repo.commit([Write(final, b"x\n"), Write("README.md", b"y\n")], ANA, "", head).commit
+
+    expected = [
+        ("M", final, None),
+        ("R", final, middle),
+        ("M", middle, None),
+        ("R", middle, LESSON),
+        ("M", LESSON, None),
+        ("M", LESSON, None),
+        ("A", LESSON, None),
+    ]
+    plain = [c.sha for c in repo.history(path=final).commits]
+    for limit in (1, 2, 3, 50):
+        commits = _pages_with_files(repo, limit, path=final)
+        assert [c.sha for c in commits] == plain
+        assert [(f.status, f.path, f.old_path) for c in commits for f in c.files or []] == expected
+        for commit in commits:  # the commits' own parents, not the file's simplified ones
+            assert replace(commit, files=None) == repo.commit_info(commit.sha)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request
 from flask_login import current_user
 from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import Session
@@ -176,7 +176,8 @@ def require_course(
     granted = permissions(_current_user(), network, course)
     _refuse(granted, need)
     if redirected and request.endpoint:
-        args = {**(request.view_args or {}), "course": course.slug, **request.args.to_dict()}
+        from .web import this_page_url
+
         code = 301 if request.method in ("GET", "HEAD") else 308
-        abort(redirect(url_for(request.endpoint, **args), code=code))
+        abort(redirect(this_page_url(course=course.slug), code=code))
     return network, course, granted

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -39,6 +39,27 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def this_page_url(**changes: Any) -> str:
+    """Return the current page's URL with some values changed (None drops a query value).
+
+    Path values come from the route; the query string can add values but never replace a
+    path value, nor pass url_for's own options (`_external`, `_anchor`, ...).
+    """
+    path_args = dict(request.view_args or {})
+    query = {
+        key: value
+        for key, value in request.args.to_dict().items()
+        if key not in path_args and not key.startswith("_") and key != "endpoint"
+    }
+    for key, value in changes.items():
+        target = path_args if key in path_args else query
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return url_for(request.endpoint or "main.index", **query, **path_args)
 
 
 def wants_json() -> bool:
@@ -86,6 +107,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    # A global, not a context value, so imported macros can use it too.
+    app.jinja_env.globals["this_page_url"] = this_page_url
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:

@@ -202,6 +202,13 @@ def test_renaming_a_course_keeps_old_links_working(client: Any, school: dict[str
         "/n/school/mechanics/lessons/getting-started/first-lesson?rev=main"
     )
     assert client.get("/n/school/mechanics/").status_code == 200
+    # The query string can add to the redirect but never change the network or course in it.
+    tricky = client.get("/n/school/physics/?net=elsewhere&course=x&_external=1&view=words")
+    assert tricky.status_code == 301
+    assert tricky.headers["Location"].startswith("/n/school/mechanics/?")
+    assert (
+        "view=words" in tricky.headers["Location"] and "elsewhere" not in tricky.headers["Location"]
+    )
     # The course file is content: a rename changes addresses, not the course's history.
     assert len(git(course, "log", "--format=%H", "main").split()) == 1
 

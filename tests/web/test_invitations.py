@@ -92,6 +92,13 @@ def test_token_is_stored_hashed_and_the_link_shown_only_once(
     assert "Anyone with the link" in later  # listed as pending, without the link
 
 
+def test_the_page_showing_a_new_link_is_never_cached(client: Any, school: dict[str, Any]) -> None:
+    client.login_as(school["lead"])
+    created = client.post("/n/school/invitations", data={"role": "member", "days": "7"})
+    assert "/invite/" in created.text
+    assert created.headers["Cache-Control"] == "no-store"
+
+
 def test_default_lifetime_comes_from_the_configuration(
     client: Any, school: dict[str, Any], app: Any
 ) -> None:

@@ -23,6 +23,7 @@ from ..extensions import csrf, db
 from ..gitserve.serve import serve_course
 from ..models import AccessToken, Course, Network, User
 from ..services.tokens import TOKEN_PREFIX, TokenThrottled, authenticate_token
+from ..web import this_page_url
 
 bp = Blueprint("githttp", __name__, url_prefix="/git")
 # Git clients authenticate with tokens in headers and never carry cookies, so there is no
@@ -185,8 +186,7 @@ def _refuse_push(caller: Caller, network: Network, course: Course) -> Response:
 
 def _moved(course: Course) -> Response:
     """Return a redirect to the same git address under the course's current name."""
-    args = {**(request.view_args or {}), "course": course.slug, **request.args.to_dict()}
-    target = url_for(request.endpoint or "githttp.info_refs", **args)
+    target = this_page_url(course=course.slug)
     return redirect(target, code=301 if request.method in ("GET", "HEAD") else 308)
 
 

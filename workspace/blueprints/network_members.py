@@ -185,7 +185,7 @@ def invitations(net: str) -> str:
             # Only the hash is stored, so the page that answers this POST is the only place the
             # link ever appears.
             link = url_for("networks.invitation", token=raw, _external=True)
-    return render_template(
+    page = render_template(
         "networks/invitations.html",
         network=network,
         access=access,
@@ -193,6 +193,8 @@ def invitations(net: str) -> str:
         link=link,
         pending=joining.pending_invitations(db.session, network, utcnow()),
     )
+    # A page that shows a new link must not be kept by the browser or a proxy.
+    return page, 200, {"Cache-Control": "no-store"} if link else {}
 
 
 @bp.post("/n/<net>/invitations/<int:invitation_id>/revoke")

@@ -195,7 +195,8 @@ def authenticate(
     if not decision.allowed:
         raise SignInThrottled(decision)
     if user is not None:
-        matched = len(password) <= MAX_PASSWORD and user.check_password(password)
+        # Always hash (a bounded length), so the time taken never tells whether the account exists.
+        matched = user.check_password(password[:MAX_PASSWORD]) and len(password) <= MAX_PASSWORD
     else:
         # Hash anyway, so the answer takes as long whether or not the account exists.
         check_password_hash(_dummy_hash(hash_method), password[:MAX_PASSWORD])

@@ -9,6 +9,7 @@ import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
 
 from workspace.git import Rename, Write
+from workspace.services import history
 from workspace.services.courses import commit_author
 from workspace.storage import repo_store
 
@@ -137,6 +138,23 @@ def test_lesson_history_follows_a_rename_and_links_each_version(
     assert f"{BASE}/lessons/motion/speed?rev={ids['edit']}" in html
     assert f"{BASE}/lessons/motion/velocity?rev={ids['after']}" in html
     assert f"{BASE}/compare/{ids['add']}...main?path=units/motion/lessons/velocity.md" in html
+
+
+def test_comparing_a_version_from_before_a_rename_with_both_names_shows_the_rename(
+    app: Any, school: dict[str, Any]
+) -> None:
+    ids = _renamed_lesson(school)
+    with app.app_context(), repo_store().open(school["course"].id) as repo:
+        page = history.lesson_history(repo, VELOCITY)
+        entry = next(e for e in page.entries if e.commit.sha == ids["edit"])
+        assert entry.compare_paths(VELOCITY) == [SPEED, VELOCITY]
+        assert page.entries[0].compare_paths(VELOCITY) == [VELOCITY]
+        changes = history.compare(repo, ids["edit"], "main", entry.compare_paths(VELOCITY))
+        assert [(f.diff.status, f.diff.path, f.diff.old_path) for f in changes.files] == [
+            ("R", VELOCITY, SPEED)
+        ]
+        only_new = history.compare(repo, ids["edit"], "main", VELOCITY)
+        assert [f.diff.status for f in only_new.files] == ["A"]
 
 
 def test_lesson_created_with_the_course_shows_as_added_in_the_first_commit(

@@ -1,8 +1,8 @@
 """Reading a course's history: pages of commits with their files, one commit, comparisons, blame.
 
-A history page costs the same at any history length: one `git log` walk from the cursor (the
-storage engine's paging), the page's commit objects, and one `git diff-tree --stdin` for the
-files every commit on the page changed. Nothing here counts the whole log.
+A history page costs the same at any history length: the storage engine's `git log` walk from
+the cursor, which also lists the files every commit on the page changed. Nothing here counts
+the whole log.
 
 Functions take an open CourseRepo (restore, which commits, takes the session, the repo store
 and the acting user) and return plain dataclasses; views turn them into HTML or JSON.
@@ -12,6 +12,7 @@ InvalidRevision or RevisionNotFound for anything that is not a version of the co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from ..content.paths import parse_lesson_path, title_from_slug
 from ..git import BlameLine, CommitInfo, CourseRepo, FileChange, FileDiff, PathNotFound, RepoStore
-from ..git.history import parse_name_status
 from ..models import Course, User
 from .edit_support import read_text, title_in
 from .editing import LessonNotFound, SaveResult, restore_lesson, save_lesson
@@ -48,6 +48,15 @@ class HistoryEntry:
             if change.status != "D" and (found := parse_lesson_path(change.path)):
                 return found
         return None
+
+    def compare_paths(self, current: str) -> list[str]:
+        """Return the names to compare this version with the file now called `current`.
+
+        The file's name at this version comes first when it differs, so a comparison limited
+        to these names shows the rename instead of a file added from nothing.
+        """
+        then = [c.path for c in self.files if c.status != "D"][:1]
+        return [*(name for name in then if name != current), current]
 
 
 @dataclass(frozen=True)
@@ -102,46 +111,13 @@ class BlameGroup:
     lines: list[BlameLine]
 
 
-def files_changed(repo: CourseRepo, commits: list[CommitInfo]) -> dict[str, list[FileChange]]:
-    """Return the files each commit changed against its first parent, in one git call."""
-    if not commits:
-        return {}
-    # A line "<commit> <parent>" makes diff-tree compare with that parent only, so a merge
-    # shows what it brought in rather than nothing; --always prints commits that changed none.
-    lines = [f"{c.sha} {c.parents[0]}" if c.parents else c.sha for c in commits]
-    out = repo.git(
-        ["diff-tree", "--stdin", "--always", "--root", "-r", "-z", "-M", "--name-status"],
-        input=("\n".join(lines) + "\n").encode("ascii"),
-    )
-    fields = out.split(b"\0")
-    wanted = [c.sha for c in commits]
-    found: dict[str, list[FileChange]] = {sha: [] for sha in wanted}
-    starts = []
-    position = 0
-    for index, value in enumerate(fields):
-        if position < len(wanted) and value == wanted[position].encode("ascii"):
-            starts.append(index)
-            position += 1
-    starts.append(len(fields))
-    for number, sha in enumerate(wanted[: len(starts) - 1]):
-        chunk = b"\0".join(fields[starts[number] + 1 : starts[number + 1]])
-        found[sha] = parse_name_status(chunk.lstrip(b"\0"))
-    return found
-
-
 def course_history(
     repo: CourseRepo, after: str | None = None, limit: int = PAGE_SIZE, rev: str = "main"
 ) -> HistoryView:
     """Return one page of the course's history with the files each commit changed."""
-    page = repo.history(rev, after=after, limit=limit)
-    changes = files_changed(repo, page.commits)
-    entries = [HistoryEntry(c, changes.get(c.sha, [])) for c in page.commits]
+    page = repo.history(rev, after=after, limit=limit, with_files=True)
+    entries = [HistoryEntry(c, c.files or []) for c in page.commits]
     return HistoryView(entries, page.next_after)
-
-
-def _earlier_names(after: str | None) -> list[str]:
-    """Return the file's earlier names a history cursor carries (after its colons)."""
-    return after.split(":")[1:] if after else []
 
 
 def lesson_history(
@@ -151,26 +127,10 @@ def lesson_history(
 
     Raises PathNotFound when the file has no history at all (it never existed).
     """
-    page = repo.history("main", path=path, after=after, limit=limit)
+    page = repo.history("main", path=path, after=after, limit=limit, with_files=True)
     if not page.commits and after is None:
         raise PathNotFound(path, repo.resolve("main"))
-    # The first commit added the file: no need to list the (often whole-course) commit.
-    changes = files_changed(repo, [c for c in page.commits if c.parents])
-    earlier = _earlier_names(after)
-    names, name = {path, *earlier}, (earlier[-1] if earlier else path)
-    entries = []
-    for commit in page.commits:
-        touched = changes.get(commit.sha, [])
-        mine = [c for c in touched if c.path in names or (c.old_path or "") in names]
-        if not commit.parents:
-            mine = [FileChange("A", name)]
-        elif not mine and len(touched) == 1:
-            mine = touched  # renamed on a page we have not seen: its only change is the file
-        for change in mine:
-            if change.old_path:
-                names.add(change.old_path)
-                name = change.old_path
-        entries.append(HistoryEntry(commit, mine[:1]))
+    entries = [HistoryEntry(c, (c.files or [])[:1]) for c in page.commits]
     return HistoryView(entries, page.next_after)
 
 
@@ -205,11 +165,17 @@ def _word_runs(
 
 
 def compare(
-    repo: CourseRepo, old: str | None, new: str, path: str | None = None, words: bool = True
+    repo: CourseRepo,
+    old: str | None,
+    new: str,
+    path: str | Sequence[str] | None = None,
+    words: bool = True,
 ) -> ChangeView:
     """Return the per-file changes from `old` (None: the empty course) to `new`.
 
-    `path` limits the comparison to one file; `words` adds word-by-word runs for prose.
+    `path` limits the comparison to one file, or to several: pass a lesson's name then and its
+    name now (see HistoryEntry.compare_paths) to see a rename as one renamed file rather than
+    an added one. `words` adds word-by-word runs for prose.
     """
     old_sha = repo.resolve(old) if old is not None else None
     new_sha = repo.resolve(new)

@@ -295,7 +295,7 @@ def test_someone_seen_long_ago_is_not_present(app, school):
 def test_the_json_preview_renders_the_body_and_lints_it(app, school):
     client = client_for(app, school["member"])
     answer = client.post(f"{EDIT}/preview", data={"body": "# Hi\n\n![](images/a.png)\n"}).json
-    assert "<h1" in answer["html"] and "Hi" in answer["html"]
+    assert "<h2" in answer["html"] and "Hi" in answer["html"]  # "# Hi": the page owns <h1>
     assert any("alt text" in problem for problem in answer["problems"])
     raw = client.post(f"{EDIT}/preview", data={"mode": "raw", "body": "---\nduration: x\n---\nB\n"})
     assert any("title" in problem.lower() for problem in raw.json["problems"])

@@ -24,7 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from .links import is_safe_url, link_kind
 from .sections import add_sections, heading_slug
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 LinkResolver = Callable[[str], str]
 
@@ -130,7 +130,16 @@ def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> Rend
     md = markdown()
     env: dict[str, Any] = {"resolve_link": resolve_link}
     tokens = md.parse(body, env)
-    return RenderedLesson(md.renderer.render(tokens, md.options, env), _headings(tokens))
+    headings = _headings(tokens)
+    _demote_headings(tokens)
+    return RenderedLesson(md.renderer.render(tokens, md.options, env), headings)
+
+
+def _demote_headings(tokens: Sequence[Token]) -> None:
+    """Render body headings one level down: the page around a lesson owns its <h1>."""
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
 def render_body(body: str, resolve_link: LinkResolver | None = None) -> str:

@@ -117,7 +117,7 @@ def test_headings_get_unique_anchors_and_are_listed():
 
 def test_heading_and_section_label_ids_are_all_different():
     root = tree("# A\n\n## A\n\n::: objectives\n## Objectives\n:::\n\n::: teacher-notes\nb\n:::\n")
-    ids = [h.attrs["id"] for tag in ("h1", "h2") for h in root.all(tag)]
+    ids = [h.attrs["id"] for tag in ("h2", "h3") for h in root.all(tag)]
     assert len(ids) == 5
     assert len(set(ids)) == 5
 

@@ -162,7 +162,8 @@ def heartbeat(net: str, course: str, unit: str, lesson: str) -> Response:
     who changed it unless the request says `names: false`.
     """
     t = lesson_target(net, course, unit, lesson)
-    data = request.get_json(silent=True) or request.form
+    payload = request.get_json(silent=True)
+    data = payload if isinstance(payload, dict) else request.form
     typing = str(data.get("typing", "")).lower() in ("1", "true", "yes")
     presence.heartbeat(db.session, t.user, t.course, t.path, typing=typing)
     others = presence.others_present(db.session, t.user, t.course, t.path)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..git import Author, ConflictError, CourseRepo, GitStoreError
+from ..git import Author, ConflictError, CourseRepo, GitStoreError, normalize_path
 from .edit_errors import SaveConflict
 
 CONTEXT_LINES = 2
@@ -26,8 +26,21 @@ def authors_since(repo: CourseRepo, base: str | None, head: str, path: str) -> l
     if not base or base == head:
         return []
     try:
+        # Both revisions may come from a form or JSON: only validated, resolved ids reach git,
+        # and --end-of-options stops anything from being read as an option.
+        since, until, path = repo.resolve(base), repo.resolve(head), normalize_path(path)
         out = repo.git(
-            ["log", "-z", "-n", "50", "--format=%an%x1f%ae", f"{base}..{head}", "--", path]
+            [
+                "log",
+                "-z",
+                "-n",
+                "50",
+                "--format=%an%x1f%ae",
+                "--end-of-options",
+                f"{since}..{until}",
+                "--",
+                path,
+            ]
         )
     except GitStoreError:
         return []

@@ -259,3 +259,24 @@ def test_an_image_uploads_and_shows_with_its_alt_text(open_page, lab):
     page.wait_for_function(loaded)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator('.lesson img[alt="a wooden ramp with a ball"]')).to_be_visible()
+
+
+def test_pressing_enter_in_a_field_saves_the_lesson(open_page, lab):
+    page = editor_for(open_page, "ana")
+    title = page.get_by_label(re.compile(r"^Title"))
+    title.fill("Rolling down ramps, measured")
+    title.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(VIEW) + "$"))
+    expect(page.locator("h1")).to_have_text("Rolling down ramps, measured")
+
+
+def test_signing_out_clears_drafts_kept_in_this_browser(open_page, lab):
+    page = editor_for(open_page, "ana")
+    key = page.locator("#editor-form").get_attribute("data-storage-key") or ""
+    assert key.startswith(f"lesson-draft:{lab['ana'].id}:")  # one person's drafts, not the next
+    page.evaluate("key => localStorage.setItem(key, 'typed on a shared computer')", key)
+    page.goto(VIEW)
+    page.locator("details.menu--right summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    assert page.evaluate("key => localStorage.getItem(key)", key) is None

@@ -88,4 +88,7 @@ def logout() -> ResponseReturnValue:
     """Sign out (POST with the CSRF token, so other sites cannot sign people out)."""
     logout_user()
     flash("You are signed out.", "info")
-    return redirect(url_for("main.index"))
+    response = redirect(url_for("main.index"))
+    # Drafts the editor kept in this browser must not stay for the next person at this computer.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response

@@ -48,9 +48,9 @@ def this_page_url(**changes: Any) -> str:
     path value, nor pass url_for's own options (`_external`, `_anchor`, ...).
     """
     path_args = dict(request.view_args or {})
-    query = {
-        key: value
-        for key, value in request.args.to_dict().items()
+    query: dict[str, Any] = {
+        key: values if len(values) > 1 else values[0]
+        for key, values in request.args.to_dict(flat=False).items()
         if key not in path_args and not key.startswith("_") and key != "endpoint"
     }
     for key, value in changes.items():

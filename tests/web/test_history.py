@@ -137,7 +137,16 @@ def test_lesson_history_follows_a_rename_and_links_each_version(
     # Versions from before the rename open the lesson under its name at the time.
     assert f"{BASE}/lessons/motion/speed?rev={ids['edit']}" in html
     assert f"{BASE}/lessons/motion/velocity?rev={ids['after']}" in html
-    assert f"{BASE}/compare/{ids['add']}...main?path=units/motion/lessons/velocity.md" in html
+    # "Compare with current" names the lesson both ways, so the comparison shows the rename.
+    both = f"path={SPEED}&amp;path={VELOCITY}"
+    assert f"{BASE}/compare/{ids['add']}...main?{both}" in html
+    # From a version similar enough for git to see the rename, the comparison shows it.
+    compared = _text(
+        client.get(f"{BASE}/compare/{ids['edit']}...main?{both.replace('&amp;', '&')}")
+    )
+    assert f"(was <code>{SPEED}</code>)" in compared
+    assert both in compared  # the view tabs keep both names
+    assert f"{BASE}/compare/{ids['after']}...main?path={VELOCITY}" in html
 
 
 def test_comparing_a_version_from_before_a_rename_with_both_names_shows_the_rename(

@@ -149,7 +149,8 @@ def compare_form(net: str, course: str) -> str | Response:
 def compare(net: str, course: str, a: str, b: str) -> str:
     """Show what changed between any two versions, of the whole course or of `?path=`."""
     network, row, access = require_course(net, course)
-    path = request.args.get("path") or None
+    # Several names compare a lesson across renames: its name then, and its name now.
+    path = [p for p in request.args.getlist("path") if p] or None
     view = _diff_view()
     with repo_store().open(row.id) as repo:
         old, new = _resolve(repo, a), _resolve(repo, b)

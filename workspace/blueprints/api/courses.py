@@ -95,9 +95,13 @@ def commit(net: str, course: str, sha: str) -> dict[str, Any]:
 
 @bp.get("/n/<net>/<course>/compare/<a>...<b>")
 def compare(net: str, course: str, a: str, b: str) -> dict[str, Any]:
-    """Return the files changed between two versions (of `?path=` only), with unified diffs."""
+    """Return the files changed between two versions (of `?path=` only), with unified diffs.
+
+    `path` may be given more than once (a lesson's old and new names, to see a rename).
+    """
     _network, row, _access = course_for(net, course)
-    path = request.args.get("path") or None
+    names = [p for p in request.args.getlist("path") if p]
+    path = names[0] if len(names) == 1 else names or None
     with repo_store().open(row.id) as repo:
         old, new = repo.resolve(a), repo.resolve(b)
         diffs = repo.diff(old, new, path)

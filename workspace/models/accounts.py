@@ -45,9 +45,7 @@ class User(UserMixin, db.Model):
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     # Part of the login id in every session and remember-me cookie: changing the password
     # rotates it, which signs the account out everywhere else.
-    session_token: Mapped[str] = mapped_column(
-        String(32), default=lambda: secrets.token_hex(16)
-    )
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821

@@ -8,7 +8,7 @@ from types import TracebackType
 
 import git
 
-from . import diffs, history, housekeeping, writes
+from . import diffs, history, housekeeping, renames, writes
 from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
 from .listing import list_folder
 from .objects import MODE_TREE, ObjectReader
@@ -206,6 +206,13 @@ class CourseRepo:
         `with_files` fills each commit's `files` from the same walk (see CommitInfo).
         """
         return history.history_page(self, rev, path, after, limit, with_files)
+
+    def renamed_to(self, path: str, base: str, head: str = "main") -> str | None:
+        """Return the name the file at `path` in `base` has in `head`, None if not renamed.
+
+        See renames.renamed_to: None too when the file is unchanged in place or was deleted.
+        """
+        return renames.renamed_to(self, path, base, head)
 
     def diff(
         self, a: str | None, b: str, path: str | Sequence[str] | None = None

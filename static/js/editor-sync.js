@@ -110,9 +110,11 @@ export function startDrafts(form, statusEl) {
     isDirty: () => revision !== sentRevision,
     flush: () => send(),
     stop() {
+      // The local copy stays until the server has the text: if this submit fails (offline, a
+      // dropped connection), the next visit to the editor recovers it. After a good save the
+      // editor shows the same text, and recoverLocal() then forgets the copy.
       stopped = true;
       window.clearInterval(timer);
-      storageSet(key, null);
     },
   };
 }

@@ -88,6 +88,7 @@ async function main() {
   const textarea = form.querySelector("#body, #content");
   const statusEl = form.querySelector("#draft-status");
   const drafts = startDrafts(form, statusEl);
+  form.dataset.enhanced = "1";
   let typed = false;
   let submitting = false;
 
@@ -103,7 +104,8 @@ async function main() {
     if (preview && event.target === textarea) preview.schedule();
   });
   form.addEventListener("submit", () => {
-    // The server now has the text: a failed save keeps it as a draft, a good one commits it.
+    // A save that reaches the server keeps the text as a draft if it fails; one that never
+    // arrives leaves the copy in this browser (see drafts.stop).
     submitting = true;
     drafts.stop();
   });

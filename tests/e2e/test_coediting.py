@@ -115,7 +115,8 @@ def editor_for(open_page: Any, username: str) -> Any:
     page = open_page()
     sign_in(page, username)
     page.goto(EDIT)
-    expect(page.locator(".editor-toolbar")).to_be_visible()  # the script is running
+    expect(page.locator("#editor-form[data-enhanced]")).to_have_count(1)  # the script runs
+    expect(page.locator(".editor-toolbar")).to_be_visible()  # and shows its toolbar
     return page
 
 
@@ -281,3 +282,31 @@ def test_signing_out_clears_drafts_kept_in_this_browser(open_page, lab):
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     assert page.evaluate("key => localStorage.getItem(key)", key) is None
+
+
+def test_a_save_that_never_reaches_the_server_is_recovered_on_the_next_visit(open_page, lab):
+    page = editor_for(open_page, "ana")
+    replace_in_body(page, "with a stopwatch", "with a stopwatch and a phone camera")
+    page.context.set_offline(True)
+    with pytest.raises(PlaywrightError):
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.wait_for_url(re.compile(re.escape(VIEW) + "$"), timeout=3_000)
+    page.context.set_offline(False)
+    page.goto(EDIT)
+    expect(page.locator("#local-recovery")).to_be_visible()
+    draft = db.session.scalar(db.select(Draft).filter_by(path=PATH))
+    assert draft is not None and "and a phone camera" in draft.content
+
+
+def test_without_javascript_the_script_only_controls_stay_hidden(browser, live_server, lab):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "ana")
+        page.goto(EDIT)
+        expect(page.locator(".editor-toolbar")).to_be_hidden()
+        expect(page.get_by_role("button", name="Preview")).to_be_visible()
+        page.goto("/n/lab/physics/")
+        expect(page.get_by_role("button", name="Copy")).to_be_hidden()
+    finally:
+        context.close()

@@ -71,8 +71,10 @@ def test_init_command_creates_the_database_and_repos_folder(tmp_path: Path):
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("pragma", ["foreign_keys", "journal_mode"])
-def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path: Path, pragma: str):
+@pytest.mark.parametrize(
+    ("pragma", "expected"), [("foreign_keys", "1"), ("journal_mode", "wal"), ("synchronous", "1")]
+)
+def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path: Path, pragma: str, expected: str):
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
@@ -82,5 +84,5 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path: Path, pragma: str):
     )
     with app.app_context():
         value = db.session.execute(text(f"PRAGMA {pragma}")).scalar()
-        assert str(value).lower() in ("1", "wal")
+        assert str(value).lower() == expected  # synchronous 1 is NORMAL
         db.engine.dispose()

@@ -133,14 +133,20 @@ def _after_push(
         if update is None:
             return
         with app.app_context():
-            course = db.session.get(Course, course_id)
-            if course is None:
-                return
-            actor = db.session.get(User, user_id) if user_id is not None else None
-            git_dir = repo_store().path_for(course_id)
-            record_push(db.session, course, actor, update, count_commits(git_dir, update))
-            db.session.commit()
-            announce_change(course, update.old, update.new)
+            try:
+                course = db.session.get(Course, course_id)
+                if course is None:
+                    return
+                actor = db.session.get(User, user_id) if user_id is not None else None
+                git_dir = repo_store().path_for(course_id)
+                record_push(db.session, course, actor, update, count_commits(git_dir, update))
+                db.session.commit()
+                announce_change(course, update.old, update.new)
+            except Exception:
+                # The push itself has landed in git; only its bookkeeping failed. Say so in the
+                # log rather than lose it silently after the response has gone.
+                db.session.rollback()
+                app.logger.exception("Could not record the push to course %s", course_id)
 
     return finish
 

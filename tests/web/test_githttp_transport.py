@@ -215,6 +215,7 @@ def test_web_save_from_a_base_older_than_a_push_keeps_both(
         _push_until_it_lands(git, work)
         push_landed.set()
         saver.join(timeout=60)
+        assert not saver.is_alive(), "the web save never finished"
     _assert_all_landed(store, course_id, git, web=range(3), pushed=range(3))
 
 

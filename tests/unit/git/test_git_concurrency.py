@@ -149,14 +149,20 @@ def test_many_threads_and_processes_saving_at_once_lose_nothing(tmp_path: Path):
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
-    for _ in processes:
-        worker, outcome = results.get(timeout=60)
-        outcomes[worker] = outcome
-    for process in processes:
-        process.join(timeout=30)
-        assert process.exitcode == 0
+    try:
+        for thread in threads:
+            thread.join()
+        for _ in processes:
+            worker, outcome = results.get(timeout=60)
+            outcomes[worker] = outcome
+        for process in processes:
+            process.join(timeout=30)
+            assert process.exitcode == 0
+    finally:
+        for process in processes:  # a failed run leaves no saving process behind
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
 
     assert outcomes == dict.fromkeys(workers, saves_each)
     path = store.path_for(1)

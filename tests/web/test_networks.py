@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from workspace.extensions import db
-from workspace.models import Activity, Network
+from workspace.models import Activity, JoinRequest, Membership, Network, User
 
 ROLES = ["reader", "partner", "member"]
 
@@ -343,6 +346,67 @@ def test_sub_networks_are_listed_only_when_the_viewer_may_see_them(
     assert "/n/east/" in page and "/n/west/" in page
     assert client.get("/n/west/").status_code == 200
     assert client.get("/n/west/settings").status_code == 403
+
+
+def _add_people(network: Network, numbers: range, make_network: Any) -> None:
+    """Add people in every role to `network`, with their activity, join requests and children."""
+    roles = ["leader", *ROLES]
+    for i in numbers:
+        person = User(username=f"p{i}", email=f"p{i}@school.example", display_name=f"P{i}")
+        asker = User(username=f"asker{i}", email=f"asker{i}@school.example", display_name="Asker")
+        person.password_hash = asker.password_hash = "!"  # nobody signs in as them
+        db.session.add_all([person, asker])
+        db.session.add(Membership(network=network, user=person, role=roles[i % len(roles)]))
+        db.session.add(JoinRequest(network=network, user=asker, message="Please"))
+        db.session.add(
+            Activity(network_id=network.id, actor=person, verb="joined", summary=f"P{i}")
+        )
+        db.session.commit()
+        make_network(f"child-{i}", person, parent=network, public=i % 2 == 0)
+
+
+@contextmanager
+def _counted_statements() -> Iterator[list[str]]:
+    """Yield a list that collects every SQL statement run while the block is open."""
+    statements: list[str] = []
+
+    def collect(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", collect)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", collect)
+
+
+def _statements_per_page(client: Any) -> dict[str, int]:
+    found = {}
+    for page in ("/n/school/", "/n/school/members"):
+        with _counted_statements() as statements:
+            response = client.get(page)
+        assert response.status_code == 200
+        found[page] = len(statements)
+    return found
+
+
+def test_network_pages_run_as_many_queries_for_forty_people_as_for_five(
+    client: Any, school: dict[str, Any], make_network: Any
+) -> None:
+    client.login_as(school["lead"])
+    _add_people(school["network"], range(5), make_network)
+    few = _statements_per_page(client)
+    _add_people(school["network"], range(5, 40), make_network)
+    many = _statements_per_page(client)
+    assert many == few
+    members = client.get("/n/school/members").text
+    assert "@p39" in members and "asker39@" not in members
+    assert members.count("Approve Asker") == 40
+    home = client.get("/n/school/").text
+    assert "44 people in this network." in home  # the 40 and the school's first four
+    assert 'Members (teachers) <span class="meta">(11)</span>' in home
+    assert "/n/child-38/" in home and "/n/child-39/" in home  # led networks are all readable
+    assert "40 people are asking to join." in home
 
 
 # Directory ---------------------------------------------------------------------------------

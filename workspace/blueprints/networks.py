@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ..access import Access, permissions, readable_networks, require_network
@@ -25,6 +26,7 @@ from ..services.networks import NetworkError
 bp = Blueprint("networks", __name__)
 PER_PAGE = 20
 FEED_LENGTH = 20
+PEOPLE_SHOWN = 12  # per role on a network's home page
 
 
 def signed_in_user() -> User | None:
@@ -135,35 +137,45 @@ def home(net: str) -> str:
     """Show the network: purpose, leadership team, members, sub-networks, courses, activity."""
     network, access = require_network(net)
     user = signed_in_user()
-    everyone = service.members(db.session, network)
-    by_role = {role: [m for m in everyone if m.role == role.value] for role in Role}
-    children = sorted(
-        (c for c in network.children if permissions(user, c) & Access.READ), key=lambda c: c.name
+    counts = service.role_counts(db.session, network)
+    # The whole leadership team is shown; other roles show the first few and a count.
+    by_role = {
+        role: service.members_with_role(
+            db.session, network, role, None if role == Role.LEADER else PEOPLE_SHOWN
+        )
+        for role in Role
+    }
+    children = db.session.scalars(
+        select(Network)
+        .filter(Network.parent_id == network.id, readable_networks(user))
+        .order_by(Network.name, Network.id)
     )
     feed = db.session.scalars(
         select(Activity)
         .filter_by(network_id=network.id)
+        .options(selectinload(Activity.actor))
         .order_by(Activity.created_at.desc(), Activity.id.desc())
         .limit(FEED_LENGTH)
     )
-    mine = next((m for m in everyone if user is not None and m.user_id == user.id), None)
+    mine = service.membership(db.session, network, user) if user is not None else None
     my_request = None
     if user is not None and mine is None:
         my_request = db.session.scalar(
             select(JoinRequest).filter_by(network_id=network.id, user_id=user.id, status="pending")
         )
-    waiting = len(joining.pending_requests(db.session, network)) if access & Access.MANAGE else 0
+    manage = bool(access & Access.MANAGE)
     return render_template(
         "networks/home.html",
         network=network,
         access=access,
         by_role=by_role,
-        member_count=len(everyone),
-        children=children,
+        role_counts=counts,
+        member_count=sum(counts.values()),
+        children=list(children),
         feed=list(feed),
         mine=mine,
         my_request=my_request,
-        waiting=waiting,
+        waiting=joining.pending_request_count(db.session, network) if manage else 0,
     )
 
 

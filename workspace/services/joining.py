@@ -11,8 +11,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import Invitation, JoinRequest, Membership, Network, Role, User, hash_token
 from ..models._base import utcnow
@@ -86,6 +86,7 @@ def pending_invitations(session: Session, network: Network, now: datetime) -> li
                 Invitation.revoked_at.is_(None),
                 Invitation.expires_at > now,
             )
+            .options(selectinload(Invitation.created_by))
             .order_by(Invitation.created_at.desc(), Invitation.id.desc())
         )
     )
@@ -209,9 +210,16 @@ def pending_requests(session: Session, network: Network) -> list[JoinRequest]:
         session.scalars(
             select(JoinRequest)
             .filter_by(network_id=network.id, status=PENDING)
+            .options(selectinload(JoinRequest.user))
             .order_by(JoinRequest.created_at, JoinRequest.id)
         )
     )
+
+
+def pending_request_count(session: Session, network: Network) -> int:
+    """Return how many join requests to the network wait for a decision."""
+    query = select(func.count()).select_from(JoinRequest)
+    return session.scalar(query.filter_by(network_id=network.id, status=PENDING)) or 0
 
 
 def decide_join_request(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, contains_eager
 
 from ..access import Access, permissions
 from ..models import (
@@ -205,15 +205,40 @@ def membership(session: Session, network: Network, user: User) -> Membership | N
     return session.scalar(select(Membership).filter_by(network_id=network.id, user_id=user.id))
 
 
-def members(session: Session, network: Network) -> list[Membership]:
-    """Return the network's memberships, strongest role first, then by name."""
-    rows = session.scalars(
+def _members_query(network: Network) -> Select[tuple[Membership]]:
+    """Return a query for the network's memberships with their users loaded, by name."""
+    return (
         select(Membership)
-        .join(User, Membership.user_id == User.id)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
         .filter(Membership.network_id == network.id)
         .order_by(User.display_name, User.id)
     )
+
+
+def members(session: Session, network: Network) -> list[Membership]:
+    """Return the network's memberships, strongest role first, then by name."""
+    rows = session.scalars(_members_query(network))
     return sorted(rows, key=lambda m: -role_rank(m.role))
+
+
+def role_counts(session: Session, network: Network) -> dict[Role, int]:
+    """Return how many people hold each role in the network (zero for roles nobody holds)."""
+    rows = session.execute(
+        select(Membership.role, func.count())
+        .filter(Membership.network_id == network.id)
+        .group_by(Membership.role)
+    )
+    found: dict[str, int] = dict(rows.all())
+    return {role: found.get(role.value, 0) for role in Role}
+
+
+def members_with_role(
+    session: Session, network: Network, role: Role, limit: int | None = None
+) -> list[Membership]:
+    """Return up to `limit` memberships holding `role`, by name."""
+    query = _members_query(network).filter(Membership.role == role.value).limit(limit)
+    return list(session.scalars(query))
 
 
 def leader_count(session: Session, network: Network, *, lock: bool = False) -> int:

@@ -4,12 +4,8 @@ the real service, and commits of extra files through the real storage engine."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
-from flask import Flask
 
 from workspace.extensions import db
 from workspace.git import Write
@@ -18,15 +14,6 @@ from workspace.services.courses import CourseFields, commit_author, create_cours
 from workspace.storage import repo_store
 
 ROLES = ["reader", "partner", "member"]
-
-
-@pytest.fixture(autouse=True)
-def close_repositories(app: Flask) -> Iterator[None]:
-    """Stop the pooled git readers after each test, so no process outlives its app."""
-    yield
-    store = app.extensions.get("repo_store")
-    if store is not None:
-        store.close()
 
 
 def make_school(make_user: Any, make_network: Any, public: bool = False) -> dict[str, Any]:

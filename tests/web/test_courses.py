@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from courses_support import (
     COURSE_YAML,
-    close_repositories,  # noqa: F401  (autouse)
     commit_files,
     git,
     make_course,

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from courses_support import (
     COURSE_YAML,
-    close_repositories,  # noqa: F401  (autouse)
     commit_files,
     lesson_file,
     make_course,
@@ -20,6 +19,7 @@ from courses_support import (
 from workspace.extensions import db
 from workspace.models import RenderedBlob
 from workspace.services.rendering import reading_cache
+from workspace.storage import repo_store
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -309,6 +309,18 @@ def test_zip_download_holds_the_files_of_that_version(client: Any, school: dict[
     speed = next(n for n in head.namelist() if n.endswith("units/motion/lessons/speed.md"))
     assert head.read(speed) == b"changed"
     assert client.get("/n/school/physics/archive/beef.zip").status_code == 404
+
+
+def test_a_zip_request_that_is_never_read_gives_its_repository_back(
+    client: Any, school: dict[str, Any]
+) -> None:
+    store = repo_store()
+    store.close()  # an empty pool, so what comes back is the download's reader
+    client.login_as(school["reader"])
+    response = client.head("/n/school/physics/archive/main.zip")
+    assert response.status_code == 200
+    response.close()  # what the server does once a response is sent, read or not
+    assert any(entry[0] == school["course"].id for entry in store._pool)
 
 
 def test_lesson_print_view_has_the_lesson_and_no_navigation(

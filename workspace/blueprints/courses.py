@@ -210,13 +210,10 @@ def download(net: str, course: str, rev: str) -> Response:
         raise
     name = f"{row.slug}-{commit[:10]}"
 
-    def chunks() -> Any:
-        try:
-            yield from repo.iter_archive_zip(commit, prefix=f"{name}/")
-        finally:
-            repo.close()
-
-    response = Response(chunks(), mimetype="application/zip")
+    body = repo.iter_archive_zip(commit, prefix=f"{name}/")
+    response = Response(body, mimetype="application/zip")
+    # Closed with the response, read or not (a HEAD request, a client that went away).
+    response.call_on_close(repo.close)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
     response.headers["Cache-Control"] = "private, no-cache" if rev == "main" else "private"
     return response

@@ -219,6 +219,13 @@ export function startPresence(form, { presenceEl, changedEl, isTyping }) {
     stopped = true;
     post(form, form.dataset.leaveUrl, new URLSearchParams(), { keepalive: true }).catch(() => {});
   });
+  window.addEventListener("pageshow", (event) => {
+    // Back from the browser's back/forward cache: the page is open again, so say so.
+    if (event.persisted) {
+      stopped = false;
+      beat();
+    }
+  });
   return {
     stop() {
       stopped = true;

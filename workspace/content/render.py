@@ -24,7 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from .links import is_safe_url, link_kind
 from .sections import add_sections, heading_slug
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 LinkResolver = Callable[[str], str]
 
@@ -90,7 +90,7 @@ def build_parser(*, safe_links: bool = True) -> MarkdownIt:
         md.validateLink = is_safe_url  # type: ignore[method-assign]
     else:
         md.validateLink = lambda url: True  # type: ignore[method-assign]
-    tasklists_plugin(md, enabled=False)
+    tasklists_plugin(md, enabled=False, label=True)  # each checkbox labelled by its text
     footnote_plugin(md)
     anchors_plugin(md, min_level=1, max_level=6, slug_func=heading_slug)
     add_sections(md)

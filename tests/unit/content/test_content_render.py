@@ -87,6 +87,9 @@ def test_task_lists_render_disabled_checkboxes():
     assert [box.attrs.get("type") for box in boxes] == ["checkbox", "checkbox"]
     assert ["checked" in box.attrs for box in boxes] == [True, False]
     assert all("disabled" in box.attrs for box in boxes)
+    # Each checkbox sits inside a label with its text, so screen readers say what it is.
+    labels = root.all("label")
+    assert len(labels) == 2 and "Record data" in labels[1].text()
 
 
 def test_footnotes_link_both_ways():

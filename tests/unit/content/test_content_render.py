@@ -89,7 +89,7 @@ def test_task_lists_render_disabled_checkboxes():
     assert all("disabled" in box.attrs for box in boxes)
     # Each checkbox sits inside a label with its text, so screen readers say what it is.
     labels = root.all("label")
-    assert len(labels) == 2 and "Record data" in labels[1].text()
+    assert len(labels) == 2 and "Record data" in labels[1].content()
 
 
 def test_footnotes_link_both_ways():

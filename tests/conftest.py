@@ -13,7 +13,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -296,13 +295,3 @@ def new_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     yield factory
     for context in contexts:
         context.close()
-
-
-def sign_in(page: Any, username: str, password: str) -> None:
-    """Sign in through the real login form."""
-    page.goto("/auth/login")
-    page.get_by_label("Username or email").fill(username)
-    # Required fields show an aria-hidden "*" that Playwright's label text still contains.
-    page.get_by_label(re.compile(r"^Password\b")).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()

@@ -10,6 +10,7 @@ import zlib
 from typing import Any
 
 import pytest
+from browser_support import sign_in
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -38,8 +39,6 @@ Students roll a ball down a ramp and describe its motion.
 
 Groups time the ball over one metre with a stopwatch.
 """
-# Set here rather than imported: `conftest` names several modules in this test tree.
-PASSWORD = "co-editing password"
 COURSE_YAML = (
     "title: Physics\nunits:\n  - slug: motion\n    title: Motion\n    lessons:\n      - ramps\n"
 )
@@ -67,9 +66,6 @@ def png() -> bytes:
 def lab(make_user: Any, make_network: Any) -> dict[str, Any]:
     ana = make_user("ana", display_name="Ana")
     ben = make_user("ben", display_name="Ben")
-    for user in (ana, ben):
-        user.set_password(PASSWORD, method="pbkdf2:sha256:1000")
-    db.session.commit()
     network = make_network("lab", ana, members={ben: "member"})
     fields = CourseFields(title="Physics", slug="physics", subject="Physics", grade_band="9-12")
     course = create_course(db.session, repo_store(), ana, network, fields)
@@ -100,15 +96,6 @@ def open_page(new_page: Any) -> Any:
         except PlaywrightError:
             pass  # closed by the test itself (it said goodbye then)
     time.sleep(0.5)  # let the server finish the requests the pages sent on leaving
-
-
-def sign_in(page: Any, username: str) -> None:
-    """Sign in through the real login form (fields found by id: labels carry a required mark)."""
-    page.goto("/auth/login")
-    page.locator("#identifier").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def editor_for(open_page: Any, username: str) -> Any:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 from testdata import FAST_HASH, TEST_PASSWORD
 
 from workspace.extensions import db
@@ -98,6 +100,44 @@ def test_register_refuses_a_taken_username_or_email_in_any_case(
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert count(User) == 1
+
+
+@contextmanager
+def someone_registers_first(username: str, email: str) -> Iterator[None]:
+    """Make another account with these details appear just before the next account is stored."""
+
+    def insert_first(mapper: Any, connection: Any, target: User) -> None:
+        if inserted:
+            return
+        inserted.append(target)
+        row = {"username": username, "email": email, "display_name": "Quick", "password_hash": "!"}
+        with db.engine.begin() as other:  # the other sign-up's own transaction, committed
+            other.execute(insert(User).values(**row))
+
+    inserted: list[User] = []
+    event.listen(User, "before_insert", insert_first)
+    try:
+        yield
+    finally:
+        event.remove(User, "before_insert", insert_first)
+
+
+@pytest.mark.parametrize(
+    ("username", "email", "message"),
+    [
+        ("ana_k", "quick@school.example", "That username was taken a moment ago."),
+        ("quick", "ana@school.example", "An account with that email address was created a moment"),
+    ],
+)
+def test_register_racing_another_sign_up_explains_what_was_taken(
+    client: Any, username: str, email: str, message: str
+) -> None:
+    with someone_registers_first(username, email):
+        response = register(client)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert signed_in_id(client) is None
+    assert db.session.scalars(select(User.username)).all() == [username]  # theirs only
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event, insert
 
 from workspace.extensions import db
 from workspace.models import Invitation, Membership, Network, User, hash_token
@@ -175,6 +178,43 @@ def test_invitation_works_once(client: Any, school: dict[str, Any]) -> None:
         assert response.status_code == 410
         assert "This invitation has already been used." in response.text
     assert role_of(school["outsider"]) is None
+
+
+@contextmanager
+def joined_elsewhere_meanwhile() -> Iterator[None]:
+    """Make the same membership appear just before the next membership is stored."""
+
+    def insert_first(mapper: Any, connection: Any, target: Membership) -> None:
+        if inserted:
+            return
+        inserted.append(target)
+        row = {"network_id": target.network_id, "user_id": target.user_id, "role": "reader"}
+        connection.execute(insert(Membership).values(**row))
+
+    inserted: list[Membership] = []
+    event.listen(Membership, "before_insert", insert_first)
+    try:
+        yield
+    finally:
+        event.remove(Membership, "before_insert", insert_first)
+
+
+def test_accepting_two_invitations_at_once_explains_instead_of_failing(
+    client: Any, school: dict[str, Any]
+) -> None:
+    client.login_as(school["lead"])
+    path = invite(client, role="partner")
+    client.login_as(school["newcomer"])
+    with joined_elsewhere_meanwhile():
+        response = client.post(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(path)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "You joined School a moment ago, in another window." in page.text
+    assert stored_invitation(path).accepted_at is None  # still usable
+    assert client.post(path).status_code == 302
+    assert role_of(school["newcomer"]) == "partner"
 
 
 def test_expired_invitation_is_refused(client: Any, school: dict[str, Any]) -> None:

@@ -228,6 +228,9 @@ def invitation(token: str) -> str | Response | tuple[str, int]:
             return redirect(url_for("networks.home", net=accepted.membership.network.slug))
     except InvitationError as error:
         db.session.rollback()
+        if error.reason == "joined_meanwhile":  # the invitation is still unused: show it again
+            flash(error.message, "info")
+            return redirect(url_for("networks.invitation", token=token))
         if found is None:
             abort(404, error.message)
         page = render_template("networks/invitation.html", invitation=found, problem=error.message)

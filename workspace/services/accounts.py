@@ -161,9 +161,17 @@ def create_account(
     try:
         session.flush()
     except IntegrityError as error:
-        # Someone registered the same name between the check above and this insert.
+        # Someone registered the same name or address between the checks above and this insert;
+        # after the rollback their row is visible, so say which one was taken.
         session.rollback()
-        raise AccountError("That username is taken. Please choose another.", "username") from error
+        if _taken(session, User.email, email) and not _taken(session, User.username, username):
+            raise AccountError(
+                "An account with that email address was created a moment ago. Try signing in.",
+                "email",
+            ) from error
+        raise AccountError(
+            "That username was taken a moment ago. Please choose another.", "username"
+        ) from error
     return user
 
 

@@ -22,7 +22,10 @@ PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 
 
 class InvitationError(NetworkError):
-    """An invitation cannot be accepted; `reason`: unknown, expired, revoked, used, wrong_user."""
+    """An invitation cannot be accepted now.
+
+    `reason`: unknown, expired, revoked, used, wrong_user or joined_meanwhile.
+    """
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
@@ -143,7 +146,15 @@ def accept_invitation(session: Session, raw_token: str, user: User, now: datetim
         raise InvitationError("This invitation has already been used.", "used")
     current = membership(session, network, user)
     if current is None:
-        joined = join(session, network, user, invited)
+        name = network.name
+        try:
+            joined = join(session, network, user, invited)
+        except NetworkError as error:  # joined meanwhile, e.g. by another invitation
+            raise InvitationError(
+                f"You joined {name} a moment ago, in another window. Here is what this "
+                "invitation would change.",
+                "joined_meanwhile",
+            ) from error
         return Accepted(
             joined, "joined", f"Welcome to {network.name}. You joined as {invited.label}."
         )

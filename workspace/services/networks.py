@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from ..access import Access, permissions
@@ -343,9 +344,18 @@ def leave(session: Session, network: Network, user: User) -> None:
 
 
 def join(session: Session, network: Network, user: User, role: Role) -> Membership:
-    """Return the new membership of a person who joined (by invitation or approved request)."""
+    """Return the new membership of a person who joined (by invitation or approved request).
+
+    Raises NetworkError, with the session rolled back, if they became a member meanwhile (two
+    invitations accepted at once, or an invitation accepted while a leader approved a request).
+    """
     joined = Membership(network_id=network.id, user_id=user.id, role=role.value)
     session.add(joined)
-    session.flush()
+    message = f"{user.display_name} joined {network.name} a moment ago, so nothing was changed."
+    try:
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise NetworkError(message) from error
     record_activity(session, network, user, "joined", f"{user.display_name} joined as {role.label}")
     return joined

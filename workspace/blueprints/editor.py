@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, request
+from flask import Blueprint, current_app, flash, request
 from werkzeug.wrappers import Response
 
 from ..content.errors import ContentError
@@ -26,7 +26,7 @@ from ..services.edit_support import read_text, resolve_base
 from ..services.images import file_size
 from ..storage import repo_store
 from . import editor_live, editor_resolve, organize
-from .editor_resolve import render_resolution, resolution_from_draft
+from .editor_resolve import follow, landed, render_resolution, resolution_from_draft
 from .editor_support import (
     Target,
     head_text,
@@ -34,7 +34,6 @@ from .editor_support import (
     lesson_target,
     render_page,
     save_text,
-    saved_message,
 )
 from .lessons import git_error_page
 
@@ -166,6 +165,7 @@ def _post(t: Target) -> Page:
     try:
         result = save_text(t, content, base, message)
     except SaveConflict as conflict:
+        _move_draft(t, follow(t, conflict.path), conflict, content, base, message)
         return render_resolution(
             t, conflict.head, conflict.base_commit or base, conflict, yours=content, message=message
         )
@@ -173,5 +173,16 @@ def _post(t: Target) -> Page:
         return render_editor(
             t, form, exc.http_status, raw=raw, error=f"{exc.message} Your text is kept as a draft."
         )
-    flash(saved_message(result), "success")
-    return redirect(t.lesson_url)
+    return landed(t, result)
+
+
+def _move_draft(
+    t: Target, moved: Target, conflict: SaveConflict, content: str, base: str, message: str
+) -> None:
+    """Keep the teacher's text as a draft of the lesson's new name when others renamed it."""
+    if moved is t:
+        return
+    fields = {"yours": content, "conflict_base": conflict.base_commit or base}
+    keep_draft(moved, conflict.head, content, fields, message, mode="resolve")
+    if drafts.get_draft(db.session, t.user, t.course, moved.path) is not None:
+        drafts.drop_draft(db.session, t.user, t.course, t.path, commit=True)

@@ -8,15 +8,20 @@ the teacher's text stays in their draft until the combined version lands.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, redirect
 from werkzeug.wrappers import Response
 
+from ..content.paths import parse_lesson_path
+from ..extensions import db
 from ..forms.editing import ResolveForm
+from ..git import CourseRepo, GitStoreError
 from ..models.editing import Draft
-from ..services import drafts
+from ..services import drafts, editing
 from ..services.conflicts import authors_since, conflict_markers, side_by_side
-from ..services.edit_errors import EditError, SaveConflict
-from ..services.edit_support import read_text, title_in
+from ..services.edit_errors import EditError, SaveConflict, SaveResult
+from ..services.edit_support import read_text, resolve_base, title_in
 from ..storage import repo_store
 from .editor_support import (
     Target,
@@ -31,6 +36,37 @@ from .editor_support import (
 Page = str | tuple[str, int] | Response
 
 
+def follow(t: Target, path: str) -> Target:
+    """Return the target for the lesson at `path` (where a renamed lesson went), else `t`."""
+    found = parse_lesson_path(path) if path and path != t.path else None
+    if found is None:
+        return t
+    return replace(t, unit=found[0], lesson=found[1], path=path)
+
+
+def landed(t: Target, result: SaveResult) -> Response:
+    """Return the redirect to the lesson a save landed in, saying so if it was renamed."""
+    moved = follow(t, result.path)
+    note = saved_message(result)
+    if moved is not t:
+        note += (
+            f" The lesson was renamed to \u201c{moved.unit}/{moved.lesson}\u201d while you "
+            "were editing it; your changes are saved there."
+        )
+    flash(note, "success")
+    return redirect(moved.lesson_url)
+
+
+def moved_to(repo: CourseRepo, path: str, base: str, head: str) -> str | None:
+    """Return where the lesson at `path` in `base` went by `head`, None if not renamed."""
+    if not base:
+        return None
+    try:
+        return repo.renamed_to(path, base, head)
+    except GitStoreError:  # a damaged form value: treat the lesson as not renamed
+        return None
+
+
 def render_resolution(
     t: Target,
     head: str,
@@ -43,10 +79,21 @@ def render_resolution(
     error: str | None = None,
     status: int = 409,
 ) -> Page:
-    """Return the conflict screen: their version and yours side by side, and the combined text."""
+    """Return the conflict screen: their version and yours side by side, and the combined text.
+
+    A conflict found in a lesson others renamed is shown (and saved) under the new name.
+    """
+    t = follow(t, conflict.path) if conflict else t
+    renamed: Target | None = None
     with repo_store().open(t.course.id) as repo:
         theirs = conflict.theirs if conflict else read_text(repo, t.path, head)
         authors = conflict.authors if conflict else authors_since(repo, conflict_base, head, t.path)
+        if theirs is None:
+            new = moved_to(repo, t.path, conflict_base, head)
+            renamed = follow(t, new) if new else None
+        if renamed is not None:
+            theirs = read_text(repo, renamed.path, head)
+            authors = [*authors, *authors_since(repo, conflict_base, head, renamed.path)]
     if combined is None:
         combined = (conflict.merged if conflict else None) or yours
     form = ResolveForm(
@@ -60,7 +107,7 @@ def render_resolution(
         },
     )
     names = ", ".join(a.name for a in authors if a.email != user_email(t)) or "Someone else"
-    deleted = theirs is None
+    deleted = theirs is None and renamed is None
     page = render_page(
         "editor/resolve.html",
         t,
@@ -68,6 +115,7 @@ def render_resolution(
         view=side_by_side(theirs, yours),
         names=names,
         deleted=deleted,
+        renamed=renamed,
         summary=conflict.message if conflict else None,
         title=title_in(theirs or yours, t.lesson),
         error=error,
@@ -126,17 +174,40 @@ def resolve(net: str, course: str, unit: str, lesson: str) -> Page:
         )
     with repo_store().open(t.course.id) as repo:
         others = authors_since(repo, conflict_base, head, t.path) if head else []
+        current = resolve_base(repo, None)
+        gone = not repo.exists(t.path, current)
+        renamed = moved_to(repo, t.path, conflict_base, current) if gone else None
     co_authors = [a for a in others if a.email != user_email(t)]
     try:
-        result = save_text(t, content, head, message, co_authors)
+        if renamed is not None:
+            # Saved from the version the conflict began at, so it merges into the new name.
+            result = save_text(t, content, conflict_base, message, co_authors)
+        elif gone:
+            result = save_again(t, content, message)
+        else:
+            result = save_text(t, content, head, message, co_authors)
     except SaveConflict as again:
         return render_resolution(
             t, again.head, conflict_base, again, yours=content, message=message
         )
     except EditError as exc:
         return refused(exc.message, exc.http_status)
-    flash(saved_message(result), "success")
-    return redirect(t.lesson_url)
+    return landed(t, result)
+
+
+def save_again(t: Target, content: str, message: str) -> SaveResult:
+    """Return the result of bringing a deleted lesson back with the teacher's text."""
+    title = title_in(content, t.lesson)
+    return editing.create_lesson(
+        db.session,
+        repo_store(),
+        t.user,
+        t.course,
+        t.unit,
+        t.lesson,
+        content=content,
+        message=message or f"Restore lesson: {title} (edited while it was deleted)",
+    )
 
 
 def register(bp: Blueprint) -> None:

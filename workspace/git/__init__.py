@@ -35,6 +35,7 @@ from .errors import (
     RepositoryMissing,
     RevisionNotFound,
 )
+from .merge import merge_texts
 from .paths import check_read_path, normalize_path, validate_rev
 from .records import (
     Author,
@@ -83,6 +84,7 @@ __all__ = [
     "TreeEntry",
     "Write",
     "check_read_path",
+    "merge_texts",
     "normalize_path",
     "validate_rev",
 ]

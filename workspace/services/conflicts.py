@@ -85,6 +85,38 @@ def save_conflict(
     )
 
 
+def moved_conflict(
+    old: str,
+    new: str,
+    head: str,
+    base_commit: str,
+    base: str,
+    theirs: str,
+    yours: str,
+    merged: str,
+    authors: list[Author],
+) -> SaveConflict:
+    """Return the SaveConflict for a save on `old` overlapping edits to the lesson now at `new`.
+
+    The conflict is about `new`: combining the texts saves them there.
+    """
+    names = ", ".join(a.name for a in authors) or "Someone else"
+    return SaveConflict(
+        f"{names} renamed this lesson to \u201c{new}\u201d while you were editing it, and "
+        "changed the same part. Nothing was lost: here are both versions to combine; the "
+        "combined text is saved under the new name.",
+        path=new,
+        head=head,
+        base_commit=base_commit,
+        base=base,
+        theirs=theirs,
+        yours=yours,
+        merged=merged,
+        reason="moved",
+        authors=authors,
+    )
+
+
 @dataclass(frozen=True)
 class Segment:
     """A run of text on one side; `changed` when it is not in the other version."""

@@ -14,6 +14,7 @@ uploads in `images`; everything is re-exported here so callers have one module t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,9 @@ from ..content import course as outline
 from ..content.errors import Problem
 from ..content.frontmatter import compose_lesson
 from ..content.paths import slugify, title_from_slug, unique_slug
-from ..git import Author, Change, Delete, RepoStore, Write
+from ..git import Author, Change, Delete, RepoStore, Write, merge_texts
 from ..models import Course, User
+from .conflicts import authors_since, moved_conflict
 from .edit_errors import (
     CourseBusy,
     EditError,
@@ -36,6 +38,7 @@ from .edit_errors import (
     UnitNotFound,
 )
 from .edit_support import (
+    CourseEdit,
     Landing,
     checked_lesson,
     course_outline,
@@ -100,6 +103,8 @@ def save_lesson(
 ) -> SaveResult:
     """Return the result of saving the whole lesson file `content`, edited from `base_commit`.
 
+    If others renamed or moved the lesson since `base_commit`, the save is merged into the
+    lesson under its new name: the result's `path` says where it landed (see save_moved).
     Raises LessonInvalid (front matter does not parse or validate), LessonNotFound, StaleBase,
     SaveConflict (nothing written) or CourseBusy. `co_authors` are credited with
     Co-authored-by trailers (a conflict resolution credits the other side).
@@ -108,8 +113,14 @@ def save_lesson(
     title = checked_lesson(content)
     with open_edit(session, store, user, course) as edit:
         base = resolve_base(edit.repo, base_commit)
-        if not edit.repo.exists(path, base) and not edit.repo.exists(path, "main"):
-            raise lesson_missing(unit, lesson)
+        head = resolve_base(edit.repo, None)
+        if not edit.repo.exists(path, head):
+            if not edit.repo.exists(path, base):
+                raise lesson_missing(unit, lesson)
+            # Renamed or moved since the base (Organize page, a push): the text goes there.
+            moved = edit.repo.renamed_to(path, base, head)
+            if moved is not None:
+                return save_moved(edit, path, moved, content, base, head, message, co_authors)
         return edit.land(
             [Write(path, content.encode("utf-8"))],
             message=message or f"Edit lesson: {title}",
@@ -117,6 +128,44 @@ def save_lesson(
             landing=Landing("edited", f"edited lesson \u201c{title}\u201d", path, [path]),
             co_authors=co_authors,
         )
+
+
+def save_moved(
+    edit: CourseEdit,
+    old: str,
+    new: str,
+    content: str,
+    base: str,
+    head: str,
+    message: str | None,
+    co_authors: Sequence[Author],
+) -> SaveResult:
+    """Return the result of merging a save made on `old` into the lesson renamed to `new`.
+
+    The merge is three-way: the lesson at `old` in `base`, as it is at `new` in `head`, and
+    `content`. Overlapping changes raise SaveConflict for `new` (nothing written).
+    """
+    base_text = read_text(edit.repo, old, base) or ""
+    theirs = read_text(edit.repo, new, head) or ""
+    authors = authors_since(edit.repo, base, head, old)
+    authors += [a for a in authors_since(edit.repo, base, head, new) if a not in authors]
+    data, clean = merge_texts(base_text.encode(), theirs.encode(), content.encode())
+    merged = data.decode("utf-8")
+    if not clean:
+        raise moved_conflict(old, new, head, base, base_text, theirs, content, merged, authors)
+    title = title_in(merged, title_from_slug(new.rsplit("/", 1)[-1].removesuffix(".md")))
+    result = edit.land(
+        [Write(new, data)],
+        message=message or f"Edit lesson: {title}",
+        base=head,
+        landing=Landing("edited", f"edited lesson \u201c{title}\u201d", new, [new, old]),
+        co_authors=co_authors,
+    )
+    if result.unchanged:
+        return result
+    names = [a.name for a in authors]
+    names += [name for name in result.merged_with if name not in names]
+    return replace(result, status="merged", merged_with=names)
 
 
 def create_lesson(

@@ -76,7 +76,16 @@ def save(net: str, course: str, unit: str, lesson: str) -> dict[str, Any]:
         db.session, repo_store(), acting_user(), row, unit, lesson, content, base_commit.strip(),
         _message(data),
     )  # fmt: skip
-    return _result(result)
+    body = _result(result)
+    asked = f"units/{unit}/lessons/{lesson}.md"
+    if result.path and result.path != asked:
+        # Someone renamed or moved the lesson meanwhile: the save merged into it there.
+        body["renamed_from"] = asked
+        body["message"] = (
+            f"The lesson was renamed to \u201c{result.path}\u201d while you were editing it; "
+            "your changes were saved there."
+        )
+    return body
 
 
 @bp.post(LESSON_URL)

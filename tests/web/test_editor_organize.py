@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import struct
 import zlib
 from typing import Any
@@ -164,6 +165,20 @@ def test_the_organize_page_lists_units_and_lessons_in_order(app, school):
     order = ['id="lesson-motion-speed"', 'id="lesson-motion-acceleration"', 'id="unit-energy"']
     assert [page.index(anchor) for anchor in order] == sorted(page.index(a) for a in order)
     assert "Add a unit" in page and "Add lesson to Motion" in page
+
+
+def test_organize_page_ids_are_unique_and_only_empty_units_offer_deletion(app, school):
+    client = client_for(app, school["member"])
+    client.post(f"{ORGANIZE}/units/new", data={"title": "Heading"})  # slugs like id suffixes
+    client.post(f"{ORGANIZE}/lessons/new", data={"unit": "motion", "title": "Heading"})
+    page = client.get(ORGANIZE).get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    delete = re.findall(r'<button type="submit"[^>]*>Delete unit ([^<]+)</button>', page)
+    disabled = re.findall(r'<button type="submit"[^>]*disabled[^>]*>Delete unit ([^<]+)<', page)
+    assert "Heading" in delete and "Heading" not in disabled
+    assert "Motion" in disabled
+    assert "move or delete its lessons first" in page
 
 
 def test_a_new_lesson_is_added_in_one_commit_and_opens_in_the_editor(app, school):

@@ -11,7 +11,7 @@ import git
 from . import diffs, history, housekeeping, renames, writes
 from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
 from .listing import list_folder
-from .objects import MODE_TREE, ObjectReader
+from .objects import MODE_SUBMODULE, MODE_TREE, ObjectReader
 from .paths import BRANCH_REF, check_read_path, validate_rev
 from .records import (
     Author,
@@ -35,6 +35,7 @@ def open_gitpython(path: Path, env: Mapping[str, str] | None = None) -> git.Repo
     repo = git.Repo(path)
     repo.git.update_environment(**CLEAN_ENV, **(env or {}), GIT_DIR=str(path))
     return repo
+
 
 
 class CourseRepo:
@@ -140,18 +141,18 @@ class CourseRepo:
 
     def read_file(self, path: str, rev: str = "main") -> bytes:
         """Return the content of the file at `path` in revision `rev`."""
+        return self.reader.read(self.blob_id(path, rev))[1]
+
+    def blob_id(self, path: str, rev: str = "main") -> str:
+        """Return the object id of the file at `path` in `rev` (a cache key for rendering).
+
+        Folders and submodule entries (which point at commits elsewhere) are not files.
+        """
         entry = self._entry(path, rev)
-        if entry is None or entry[0] in (MODE_TREE, b"160000"):
+        if entry is None or entry[0] in (MODE_TREE, MODE_SUBMODULE):
             commit = self.resolve(rev)
             message = f"“{path}” is a folder, not a file." if entry else None
             raise PathNotFound(path, commit, message)
-        return self.reader.read(entry[1])[1]
-
-    def blob_id(self, path: str, rev: str = "main") -> str:
-        """Return the object id of the file at `path` in `rev` (a cache key for rendering)."""
-        entry = self._entry(path, rev)
-        if entry is None or entry[0] == MODE_TREE:
-            raise PathNotFound(path, self.resolve(rev))
         return entry[1]
 
     def exists(self, path: str, rev: str = "main") -> bool:

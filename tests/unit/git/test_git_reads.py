@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
 
 import pytest
-from gitengine_support import ANA, BO, COURSE_FILES, LESSON, LESSON_TEXT, lines, run_git
+from gitengine_support import ANA, BO, COURSE_FILES, LESSON, LESSON_TEXT, git_env, lines, run_git
 
 from workspace.git import (
     Author,
@@ -231,3 +232,28 @@ def test_cached_listings_match_git_after_saves_anywhere_in_the_tree(
     head = repo.commit([Delete("units/waves/lessons/a.md")], ANA, "", head).commit
     assert listing() == _git_listing(repo)
     assert [e.path for e in repo.list_tree(first_commit)] == sorted(COURSE_FILES)
+
+
+def test_a_submodule_entry_is_not_a_file_anywhere(repo: CourseRepo):
+    """A tree may hold a submodule entry (only a push made before the push rules could add
+    one): reading it as a file is a clear PathNotFound, never a crash."""
+    head = repo.head()
+    tree = run_git(repo.path, "rev-parse", f"{head}^{{tree}}").strip()
+    listing = run_git(repo.path, "ls-tree", tree)
+    listing += f"160000 commit {head}\tvendored\n"
+    made = subprocess.run(
+        ["git", f"--git-dir={repo.path}", "mktree"],
+        input=listing.encode(),
+        capture_output=True,
+        env=git_env(),
+        check=True,
+    )
+    new_tree = made.stdout.decode().strip()
+    commit = run_git(
+        repo.path,
+        *("-c", "user.name=Ana", "-c", "user.email=ana@example.test"),
+        *("commit-tree", new_tree, "-p", head, "-m", "Add a submodule"),
+    )
+    for read in (repo.read_file, repo.blob_id):
+        with pytest.raises(PathNotFound):
+            read("vendored", commit.strip())

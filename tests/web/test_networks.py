@@ -402,6 +402,7 @@ def test_network_pages_run_as_many_queries_for_forty_people_as_for_five(
     members = client.get("/n/school/members").text
     assert "@p39" in members and "asker39@" not in members
     assert members.count("Approve Asker") == 40
+    assert members.count('<span class="meta">asked ') == 40  # no " · " before it: no affiliation
     home = client.get("/n/school/").text
     assert "44 people in this network." in home  # the 40 and the school's first four
     assert 'Members (teachers) <span class="meta">(11)</span>' in home

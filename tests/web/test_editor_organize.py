@@ -162,7 +162,7 @@ def test_readers_cannot_upload_or_organize(app, school):
 
 def test_the_organize_page_lists_units_and_lessons_in_order(app, school):
     page = client_for(app, school["member"]).get(ORGANIZE).get_data(as_text=True)
-    order = ['id="lesson-motion-speed"', 'id="lesson-motion-acceleration"', 'id="unit-energy"']
+    order = ['id="lesson__motion__speed"', 'id="lesson__motion__acceleration"', 'id="unit-energy"']
     assert [page.index(anchor) for anchor in order] == sorted(page.index(a) for a in order)
     assert "Add a unit" in page and "Add lesson to Motion" in page
 

@@ -88,7 +88,7 @@ def step_lesson(net: str, course: str, unit: str, lesson: str) -> Response:
             db.session, repo_store(), t.user, t.course, unit, lesson, offset
         ),
         "Lesson moved.",
-        f"lesson-{unit}-{lesson}",
+        f"lesson__{unit}__{lesson}",
     )
 
 
@@ -103,7 +103,7 @@ def move_lesson(net: str, course: str, unit: str, lesson: str) -> Response:
             db.session, repo_store(), t.user, t.course, unit, lesson, to_unit, new_slug
         ),
         f"Lesson is now {to_unit}/{new_slug}.",
-        f"lesson-{to_unit}-{new_slug}",
+        f"lesson__{to_unit}__{new_slug}",
     )
 
 

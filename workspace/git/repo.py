@@ -37,7 +37,6 @@ def open_gitpython(path: Path, env: Mapping[str, str] | None = None) -> git.Repo
     return repo
 
 
-
 class CourseRepo:
     """One course's bare repository. Use it for one operation, then close() it (or `with`).
 

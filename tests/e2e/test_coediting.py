@@ -4,15 +4,14 @@ presence and image uploads, with the editor's JavaScript running in headless Chr
 from __future__ import annotations
 
 import re
-import struct
 import time
-import zlib
 from typing import Any
 
 import pytest
 from browser_support import sign_in
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
+from testdata import png
 
 from workspace.extensions import db
 from workspace.git import Write
@@ -42,24 +41,6 @@ Groups time the ball over one metre with a stopwatch.
 COURSE_YAML = (
     "title: Physics\nunits:\n  - slug: motion\n    title: Motion\n    lessons:\n      - ramps\n"
 )
-
-
-def png() -> bytes:
-    """Return a 4x4 PNG image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    rows = b"".join(b"\0" + b"\x30\x90\xe0" * 4 for _ in range(4))
-    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture
@@ -232,7 +213,7 @@ def test_an_image_uploads_and_shows_with_its_alt_text(open_page, lab):
     page = editor_for(open_page, "ana")
     body_of(page).press("Control+End")
     page.set_input_files(
-        "#image", files=[{"name": "Ramp Photo.png", "mimeType": "image/png", "buffer": png()}]
+        "#image", files=[{"name": "Ramp Photo.png", "mimeType": "image/png", "buffer": png(4)}]
     )
     page.get_by_role("button", name="Upload image").click()
     expect(page.locator("#image-status")).to_contain_text("alt text")

@@ -3,11 +3,10 @@ like the storage engine says, records activity and settles the user's draft."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from typing import Any
 
 import pytest
+from testdata import png
 
 from workspace.content.frontmatter import parse_lesson
 from workspace.extensions import db
@@ -38,23 +37,6 @@ First paragraph about ice.
 
 Second paragraph about heat.
 """
-
-
-def png_bytes(width: int = 2, height: int = 2) -> bytes:
-    """Return a small valid PNG image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    rows = b"".join(b"\0" + b"\xff\x00\x00" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture
@@ -238,7 +220,7 @@ def test_rename_and_move_update_course_yaml_in_the_same_commit(world):
     editing.rename_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, "energy-intro")
     assert changed(course) == {PATH, f"units/{UNIT}/lessons/energy-intro.md", "course.yaml"}
     upload = editing.upload_image(
-        db.session, repo_store(), ana, course, UNIT, "Ice Cube.PNG", png_bytes(), "ice", 10_000
+        db.session, repo_store(), ana, course, UNIT, "Ice Cube.PNG", png(), "ice", 10_000
     )
     text = read(course, f"units/{UNIT}/lessons/energy-intro.md") + f"\n{upload.snippet}\n"
     editing.save_lesson(
@@ -292,21 +274,21 @@ def test_image_upload_checks_bytes_size_and_alt_text(world):
     def upload(name: str, data: bytes, alt: str = "a red square", limit: int = 10_000) -> Any:
         return editing.upload_image(db.session, store, ana, course, UNIT, name, data, alt, limit)
 
-    first = upload("../../Diagram 1.png", png_bytes())
+    first = upload("../../Diagram 1.png", png())
     assert first.path == f"units/{UNIT}/lessons/images/diagram-1.png"
     assert first.snippet == "![a red square](images/diagram-1.png)"
     assert commit_info(course).summary == "Add image: diagram-1.png"
-    second = upload("diagram 1.png", png_bytes(3, 3))
+    second = upload("diagram 1.png", png(3))
     assert second.name == "diagram-1-2.png"
     with pytest.raises(editing.ImageRejected, match="SVG"):
         upload("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
     with pytest.raises(editing.ImageRejected, match="not a PNG"):
         upload("fake.png", b"GIF-ish but not really an image")
     with pytest.raises(editing.ImageTooLarge) as caught:
-        upload("big.png", png_bytes(), limit=10)
+        upload("big.png", png(), limit=10)
     assert caught.value.http_status == 413
     with pytest.raises(editing.ImageRejected, match="alt text"):
-        upload("ok.png", png_bytes(), alt="   ")
+        upload("ok.png", png(), alt="   ")
 
 
 def test_applying_form_fields_changes_only_the_keys_that_changed():

@@ -4,14 +4,12 @@ deleted lessons and units, each one commit by the person who did it."""
 from __future__ import annotations
 
 import io
-import random
 import re
-import struct
-import zlib
 from typing import Any
 
 import pytest
 from courses_support import commit_files, make_course, make_school
+from testdata import png
 
 from workspace.extensions import db
 from workspace.storage import repo_store
@@ -33,23 +31,6 @@ units:
     title: Energy
     lessons: []
 """
-
-
-def png(size: int = 2) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    noise = random.Random(size)
-    rows = b"".join(b"\0" + noise.randbytes(3 * size) for _ in range(size))
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture

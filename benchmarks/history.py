@@ -27,28 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import build_course  # noqa: E402
-from workspace import create_app  # noqa: E402
+from benchmarks.webapp import signed_in_app  # noqa: E402
 from workspace.content import parse_lesson_path  # noqa: E402
-from workspace.extensions import db  # noqa: E402
-from workspace.models import Course, Membership, Network, User  # noqa: E402
 from workspace.storage import repo_store  # noqa: E402
 
 TARGET_MS = 40.0
 BASE = "/n/physics/synthetic"
-
-
-def _repository(cache: Path | None, target: Path) -> None:
-    """Put the synthetic repository at `target`, building it once per cache folder."""
-    if cache is None:
-        build_course(target)
-        return
-    built = cache / "synthetic-10000.git"
-    if not built.exists():
-        started = time.perf_counter()
-        build_course(built)
-        print(f"built the synthetic course in {time.perf_counter() - started:.0f} s")
-    shutil.copytree(built, target)
 
 
 def _cpu_seconds() -> float:
@@ -97,32 +81,8 @@ def _lessons(course_id: int) -> tuple[tuple[str, str], tuple[str, str], str]:
 
 
 def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) -> None:
-    app = create_app(
-        {
-            "SECRET_KEY": "benchmark",
-            "SQLALCHEMY_DATABASE_URI": database or f"sqlite:///{work / 'bench.sqlite3'}",
-            "REPOS_ROOT": str(work / "repos"),
-            "NOREPLY_DOMAIN": "example.org",
-        }
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        user = User(username="bench", email="bench@example.org", display_name="Bench")
-        user.set_password("benchmark-password", method="pbkdf2:sha256:1000")
-        network = Network(slug="physics", name="Physics", purpose="Benchmarks")
-        db.session.add_all([user, network, Membership(network=network, user=user, role="member")])
-        db.session.flush()
-        course = Course(network_id=network.id, slug="synthetic", title="Synthetic physics")
-        db.session.add(course)
-        db.session.commit()
-        _repository(repo_cache, repo_store().path_for(course.id))
-        renamed, ordinary, middle = _lessons(course.id)
-
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+    with signed_in_app(work, repo_cache, database) as (client, course_id):
+        renamed, ordinary, middle = _lessons(course_id)
 
         def get(url: str, entries: int | None = 50) -> Callable[[], None]:
             def request() -> None:
@@ -147,7 +107,6 @@ def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) 
         for label, request in pages:
             request()  # the first request pays for starting git's object reader
             _time(label, rounds, request)
-        repo_store().close()
 
 
 def main() -> None:

@@ -32,36 +32,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from benchmarks.synthetic import build_course  # noqa: E402
-from workspace import create_app  # noqa: E402
+from benchmarks.webapp import signed_in_app  # noqa: E402
 from workspace.content import parse_lesson_path  # noqa: E402
 from workspace.extensions import db  # noqa: E402
 from workspace.git import Author, Write  # noqa: E402
 from workspace.models import (  # noqa: E402
-    Course,
     LessonSummary,
-    Membership,
-    Network,
     RenderedBlob,
-    User,
 )
 from workspace.services.rendering import reading_cache  # noqa: E402
 from workspace.storage import repo_store  # noqa: E402
 
 TARGETS = {"lesson, warm": 15.0, "lesson, unseen": 60.0, "lesson, cold": 60.0}
-
-
-def _repository(cache: Path | None, target: Path) -> None:
-    """Put the synthetic repository at `target`, building it once per cache folder."""
-    if cache is None:
-        build_course(target)
-        return
-    built = cache / "synthetic-10000.git"
-    if not built.exists():
-        started = time.perf_counter()
-        build_course(built)
-        print(f"built the synthetic course in {time.perf_counter() - started:.0f} s")
-    shutil.copytree(built, target)
 
 
 def _real_outline(course_id: int) -> list[tuple[str, str]]:
@@ -163,34 +145,12 @@ def _drop_schema(database: str, schema: str) -> None:
 
 
 def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) -> None:
-    app = create_app(
-        {
-            "SECRET_KEY": "benchmark",
-            "SQLALCHEMY_DATABASE_URI": database or f"sqlite:///{work / 'bench.sqlite3'}",
-            "REPOS_ROOT": str(work / "repos"),
-            "NOREPLY_DOMAIN": "example.org",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        user = User(username="bench", email="bench@example.org", display_name="Bench")
-        user.set_password("benchmark-password", method="pbkdf2:sha256:1000")
-        network = Network(slug="physics", name="Physics", purpose="Benchmarks")
-        db.session.add_all([user, network, Membership(network=network, user=user, role="member")])
-        db.session.flush()
-        course = Course(network_id=network.id, slug="synthetic", title="Synthetic physics")
-        db.session.add(course)
-        db.session.commit()
-        _repository(repo_cache, repo_store().path_for(course.id))
-        lessons = _real_outline(course.id)
-        with repo_store().open(course.id) as repo:
+    with signed_in_app(work, repo_cache, database) as (client, course_id):
+        lessons = _real_outline(course_id)
+        with repo_store().open(course_id) as repo:
             count = len(repo.git(["rev-list", "main"]).split())
         print(f"course: {len(lessons)} lessons, {count} commits")
 
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
         rng = random.Random(1)
         urls = [f"/n/physics/synthetic/lessons/{u}/{lesson}" for u, lesson in lessons]
         picked = rng.sample(urls, 50)
@@ -206,12 +166,12 @@ def run(work: Path, repo_cache: Path | None, database: str | None, rounds: int) 
             db.session.commit()
 
         def cold() -> None:
-            reading_cache(app).clear()
+            reading_cache(client.application).clear()
             empty_tables()
 
         def unseen_lesson() -> None:
             # A lesson nobody opened yet, in a worker that has served the course at this head.
-            reading_cache(app).clear(["html", "content", "summary", "last"])
+            reading_cache(client.application).clear(["html", "content", "summary", "last"])
             empty_tables()
 
         for url in picked:

@@ -33,7 +33,7 @@ from benchmarks.synthetic import build_course  # noqa: E402
 from workspace import create_app  # noqa: E402
 from workspace.extensions import db  # noqa: E402
 from workspace.models import Course, Network  # noqa: E402
-from workspace.storage import repo_store  # noqa: E402
+from workspace.runtime import repo_store  # noqa: E402
 
 TARGET_RATIO = 1.5
 CLIENT_ENV = {

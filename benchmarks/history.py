@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.webapp import signed_in_app  # noqa: E402
 from workspace.content import parse_lesson_path  # noqa: E402
-from workspace.storage import repo_store  # noqa: E402
+from workspace.runtime import repo_store  # noqa: E402
 
 TARGET_MS = 40.0
 BASE = "/n/physics/synthetic"

@@ -40,8 +40,8 @@ from workspace.models import (  # noqa: E402
     LessonSummary,
     RenderedBlob,
 )
-from workspace.services.rendering import reading_cache  # noqa: E402
-from workspace.storage import repo_store  # noqa: E402
+from workspace.runtime import repo_store  # noqa: E402
+from workspace.services.reading import reading_cache  # noqa: E402
 
 TARGETS = {"lesson, warm": 15.0, "lesson, unseen": 60.0, "lesson, cold": 60.0}
 

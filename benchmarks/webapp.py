@@ -14,7 +14,7 @@ from benchmarks.synthetic import build_course
 from workspace import create_app
 from workspace.extensions import db
 from workspace.models import Course, Membership, Network, User
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
 
 
 def place_repository(cache: Path | None, target: Path) -> None:

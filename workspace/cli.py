@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
-from .storage import repo_store
+from .runtime import repo_store
 
 
 def register_commands(app: Flask) -> None:
@@ -83,7 +83,7 @@ def create_user_command(
 def create_token_command(username: str, scope: str, name: str, days: int) -> None:
     """Create a personal access token and print it once."""
     from .models import User
-    from .services.tokens import issue_token
+    from .services.accounts import issue_token
 
     user = db.session.scalar(db.select(User).filter_by(username=username.lower()))
     if user is None:

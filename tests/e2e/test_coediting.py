@@ -16,8 +16,8 @@ from testdata import png
 from workspace.extensions import db
 from workspace.git import Write
 from workspace.models.editing import Draft
+from workspace.runtime import repo_store
 from workspace.services.courses import CourseFields, commit_author, create_course
-from workspace.storage import repo_store
 
 pytestmark = pytest.mark.e2e
 

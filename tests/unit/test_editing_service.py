@@ -13,10 +13,10 @@ from workspace.extensions import db
 from workspace.forms.editing import apply_fields, fields_of, parse_standards
 from workspace.git import Author
 from workspace.models import Activity, Course, User
-from workspace.services import drafts, editing, presence
-from workspace.services.conflicts import conflict_markers, side_by_side
+from workspace.runtime import repo_store
+from workspace.services import editing
 from workspace.services.courses import CourseFields, create_course
-from workspace.storage import repo_store
+from workspace.services.editing import conflict_markers, side_by_side
 
 UNIT = "getting-started"
 LESSON = "first-lesson"
@@ -89,7 +89,7 @@ def save(user: User, course: Course, text: str, base: str, **kwargs: Any) -> edi
 
 def test_save_commits_as_the_user_with_a_default_message_and_activity(world):
     ana, course = world["ana"], world["course"]
-    drafts.save_draft(db.session, ana, course, PATH, base_commit=world["base"], content="x")
+    editing.save_draft(db.session, ana, course, PATH, base_commit=world["base"], content="x")
     result = save(ana, course, TEXT.replace("ice", "snow"), world["base"])
     assert result.status == "committed" and result.commit == head(course)
     info = commit_info(course)
@@ -99,7 +99,7 @@ def test_save_commits_as_the_user_with_a_default_message_and_activity(world):
     assert "snow" in read(course)
     activity = db.session.scalars(db.select(Activity).filter_by(commit=result.commit)).one()
     assert (activity.verb, activity.path, activity.actor_id) == ("edited", PATH, ana.id)
-    assert drafts.get_draft(db.session, ana, course, PATH) is None
+    assert editing.get_draft(db.session, ana, course, PATH) is None
 
 
 def test_saving_the_same_text_makes_no_commit(world):
@@ -337,22 +337,22 @@ def test_side_by_side_marks_changed_words_and_folds_long_unchanged_runs():
 
 def test_presence_counts_only_recent_heartbeats_of_other_people(world):
     ana, ben, course = world["ana"], world["ben"], world["course"]
-    presence.heartbeat(db.session, ana, course, PATH, typing=True)
-    presence.heartbeat(db.session, ben, course, PATH)
-    assert [p.name for p in presence.others_present(db.session, ben, course, PATH)] == ["Ana Lima"]
-    assert presence.others_present(db.session, ben, course, PATH)[0].typing is True
-    presence.leave(db.session, ana, course, PATH)
-    assert presence.others_present(db.session, ben, course, PATH) == []
+    editing.heartbeat(db.session, ana, course, PATH, typing=True)
+    editing.heartbeat(db.session, ben, course, PATH)
+    assert [p.name for p in editing.others_present(db.session, ben, course, PATH)] == ["Ana Lima"]
+    assert editing.others_present(db.session, ben, course, PATH)[0].typing is True
+    editing.leave(db.session, ana, course, PATH)
+    assert editing.others_present(db.session, ben, course, PATH) == []
 
 
 def test_a_draft_is_replaced_by_the_next_one_and_refused_when_too_long(world):
     ana, course = world["ana"], world["course"]
-    drafts.save_draft(db.session, ana, course, PATH, base_commit="a" * 40, content="one")
-    drafts.save_draft(
+    editing.save_draft(db.session, ana, course, PATH, base_commit="a" * 40, content="one")
+    editing.save_draft(
         db.session, ana, course, PATH, base_commit="b" * 40, content="two", fields={"body": "two"}
     )
-    draft = drafts.get_draft(db.session, ana, course, PATH)
+    draft = editing.get_draft(db.session, ana, course, PATH)
     assert (draft.content, draft.base_commit) == ("two", "b" * 40)
-    assert drafts.view_of(draft).fields == {"body": "two"}
-    with pytest.raises(drafts.DraftRefused):
-        drafts.save_draft(db.session, ana, course, PATH, base_commit="c", content="x" * 2_000_000)
+    assert editing.view_of(draft).fields == {"body": "two"}
+    with pytest.raises(editing.DraftRefused):
+        editing.save_draft(db.session, ana, course, PATH, base_commit="c", content="x" * 2_000_000)

@@ -10,15 +10,17 @@ from workspace.content import outline_with_tree, parse_course, parse_lesson_path
 from workspace.extensions import db
 from workspace.git import Author, RepoStore, TreeEntry
 from workspace.models import LessonSummary, RenderedBlob
-from workspace.services.reading import CourseFiles, reading_order
-from workspace.services.rendering import (
+from workspace.services.reading import (
+    CourseFiles,
     LessonLinks,
     ReadingCache,
     cached_html,
     cached_summaries,
+    read_blobs,
     reading_cache,
+    reading_order,
+    summarize,
 )
-from workspace.services.summaries import read_blobs, summarize
 
 HEAD = LessonLinks(unit="motion", raw_base="/n/s/c/raw/main", lesson_base="/n/s/c/lessons")
 PINNED = LessonLinks(

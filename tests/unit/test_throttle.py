@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from workspace.extensions import db
 from workspace.models import LoginAttempt
-from workspace.services.throttle import (
+from workspace.services.accounts import (
     PASSWORD,
     TOKEN,
     ThrottleDecision,

@@ -10,8 +10,8 @@ from typing import Any
 from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Course, Network, User
+from workspace.runtime import repo_store
 from workspace.services.courses import CourseFields, commit_author, create_course
-from workspace.storage import repo_store
 
 ROLES = ["reader", "partner", "member"]
 

@@ -15,8 +15,8 @@ from werkzeug.serving import make_server
 from workspace.extensions import db
 from workspace.git import Author
 from workspace.models import Course, Network, TokenScope, User
-from workspace.services.tokens import issue_token
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
+from workspace.services.accounts import issue_token
 
 AUTHOR = Author("Ana Lima", "ana@users.noreply.example.test")
 COURSE_YAML = b"""title: Mechanics

@@ -9,7 +9,7 @@ from courses_support import commit_files, git, lesson_file, make_course, make_sc
 
 from workspace.extensions import db
 from workspace.models._base import utcnow
-from workspace.services.tokens import issue_token
+from workspace.services.accounts import issue_token
 
 SPEED = "units/motion/lessons/speed.md"
 URL = "/api/v1/n/school/physics/lessons/motion/speed"

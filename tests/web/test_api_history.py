@@ -8,8 +8,8 @@ import pytest
 from courses_support import COURSE_YAML, commit_files, git, lesson_file, make_course, make_school
 
 from workspace.git import Rename, Write
+from workspace.runtime import repo_store
 from workspace.services.courses import commit_author
-from workspace.storage import repo_store
 
 API = "/api/v1/n/school/physics"
 SPEED = "units/motion/lessons/speed.md"

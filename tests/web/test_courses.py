@@ -17,7 +17,7 @@ from courses_support import (
 from workspace.access import Access, permissions
 from workspace.extensions import db
 from workspace.models import Activity, Course, CourseRedirect
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from workspace.extensions import db
 from workspace.models import Course, Membership, Network, User
+from workspace.runtime import repo_store
 from workspace.services.demo import DEMO_PASSWORD
-from workspace.storage import repo_store
 
 
 def counts() -> tuple[int, ...]:

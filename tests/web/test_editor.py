@@ -14,7 +14,7 @@ from workspace.extensions import db
 from workspace.models import Activity
 from workspace.models._base import utcnow
 from workspace.models.editing import Draft, Presence
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
 
 UNIT, LESSON = "motion", "speed"
 PATH = f"units/{UNIT}/lessons/{LESSON}.md"

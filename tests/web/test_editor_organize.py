@@ -12,7 +12,7 @@ from courses_support import commit_files, make_course, make_school
 from testdata import png
 
 from workspace.extensions import db
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
 
 UNIT, LESSON = "motion", "speed"
 PATH = f"units/{UNIT}/lessons/{LESSON}.md"

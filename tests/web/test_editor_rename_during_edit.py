@@ -12,8 +12,8 @@ from courses_support import lesson_file, make_course, make_school
 
 from workspace.extensions import db
 from workspace.models.editing import Draft
+from workspace.runtime import repo_store
 from workspace.services import editing
-from workspace.storage import repo_store
 
 OLD = "units/motion/lessons/speed.md"
 EDIT = "/n/school/physics/edit/motion/speed"

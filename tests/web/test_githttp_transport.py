@@ -24,7 +24,7 @@ from githttp_support import (
 from workspace.git import RepoStore, Write
 from workspace.gitserve.backend import CHUNK, BackendRequest, run_backend
 from workspace.models import Course, Role
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
 
 LESSON_PATH = "units/forces/lessons/newtons-laws.md"
 

@@ -9,9 +9,9 @@ import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
 
 from workspace.git import Rename, Write
-from workspace.services import history
+from workspace.runtime import repo_store
+from workspace.services import reading as history
 from workspace.services.courses import commit_author
-from workspace.storage import repo_store
 
 SPEED = "units/motion/lessons/speed.md"
 VELOCITY = "units/motion/lessons/velocity.md"

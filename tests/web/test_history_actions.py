@@ -10,9 +10,9 @@ from courses_support import commit_files, git, lesson_file, make_course, make_sc
 from workspace.extensions import db
 from workspace.git import Rename
 from workspace.models import Activity
+from workspace.runtime import repo_store
 from workspace.services.courses import commit_author
-from workspace.services.history_diff import MAX_WORD_BLOCK, collapse_unchanged, prose_diff
-from workspace.storage import repo_store
+from workspace.services.reading import MAX_WORD_BLOCK, collapse_unchanged, prose_diff
 
 SPEED = "units/motion/lessons/speed.md"
 VELOCITY = "units/motion/lessons/velocity.md"

@@ -14,7 +14,7 @@ from sqlalchemy import event, insert
 from workspace.extensions import db
 from workspace.models import Invitation, Membership, Network, User, hash_token
 from workspace.models._base import utcnow
-from workspace.services.joining import create_invitation
+from workspace.services.networks import create_invitation
 
 ROLES = ["reader", "partner", "member"]
 LINK = re.compile(r'value="http://localhost(/invite/[A-Za-z0-9_-]+)"')

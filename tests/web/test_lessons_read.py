@@ -18,8 +18,8 @@ from courses_support import (
 
 from workspace.extensions import db
 from workspace.models import RenderedBlob
-from workspace.services.rendering import reading_cache
-from workspace.storage import repo_store
+from workspace.runtime import repo_store
+from workspace.services.reading import reading_cache
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from workspace.extensions import db
 from workspace.models import AccessToken, LoginAttempt, hash_token
 from workspace.models._base import utcnow
-from workspace.services.throttle import ThrottleLimits
-from workspace.services.tokens import (
+from workspace.services.accounts import (
+    ThrottleLimits,
     TokenError,
     TokenThrottled,
     authenticate_token,

@@ -1,4 +1,4 @@
-"""Blueprints, one module per area of the product."""
+"""Blueprints, one package per area of the product (the modules that define a `bp`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from flask import Flask
 # Registered in this order; githttp and api answer machines, the rest answer people.
 AREAS = (
     "main",
-    "auth",
-    "settings",
-    "networks",
-    "courses",
-    "lessons",
-    "editor",
-    "history",
+    "accounts.auth",
+    "accounts.settings",
+    "networks.views",
+    "courses.views",
+    "reading.lessons",
+    "editing.editor",
+    "reading.history",
     "api",
     "githttp",
 )

@@ -22,7 +22,7 @@ from ..access import Access, find_course, permissions
 from ..extensions import csrf, db
 from ..gitserve.serve import serve_course
 from ..models import AccessToken, Course, Network, User
-from ..services.tokens import TOKEN_PREFIX, TokenThrottled, authenticate_token
+from ..services.accounts import TOKEN_PREFIX, TokenThrottled, authenticate_token
 from ..web import this_page_url
 
 bp = Blueprint("githttp", __name__, url_prefix="/git")

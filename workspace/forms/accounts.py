@@ -21,14 +21,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..models import RoleKind, TokenScope
-from ..services import accounts, tokens
+from ..services import accounts
 
 ROLE_CHOICES = [SelectChoice(kind.value, kind.label) for kind in RoleKind]
 SCOPE_CHOICES = [
     SelectChoice(TokenScope.READ.value, "Read: clone and fetch, read through the API"),
     SelectChoice(TokenScope.WRITE.value, "Write: also push and save through the API"),
 ]
-EXPIRY_CHOICES = [SelectChoice(str(days), f"{days} days") for days in tokens.EXPIRY_DAYS] + [
+EXPIRY_CHOICES = [SelectChoice(str(days), f"{days} days") for days in accounts.EXPIRY_DAYS] + [
     SelectChoice("never", "Never (not recommended)")
 ]
 
@@ -135,7 +135,7 @@ class TokenForm(FlaskForm):
     name = StringField(
         "Token name",
         filters=[_strip],
-        validators=[DataRequired(), Length(max=tokens.MAX_NAME)],
+        validators=[DataRequired(), Length(max=accounts.MAX_NAME)],
     )
     scope = SelectField("Access", choices=SCOPE_CHOICES, default=TokenScope.READ.value)
     expiry = SelectField("Expires after", choices=EXPIRY_CHOICES, default="90")
@@ -146,7 +146,7 @@ class TokenForm(FlaskForm):
         return None if self.expiry.data == "never" else int(self.expiry.data)
 
 
-def attach_error(form: FlaskForm, error: accounts.AccountError | tokens.TokenError) -> None:
+def attach_error(form: FlaskForm, error: accounts.AccountError | accounts.TokenError) -> None:
     """Show a service's error on the field it names (or above the form if it names none)."""
     field = getattr(form, error.field, None) if error.field else None
     if isinstance(field, Field):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .. import events
 from ..models import Activity, Course, User
-from ..services import events
 from .rules import MAIN_REF, ZERO_SHA, RefUpdate, parse_updates
 
 

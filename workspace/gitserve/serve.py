@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, request
 
 from ..extensions import db
 from ..models import Course, User
-from ..storage import repo_store
+from ..runtime import repo_store
 from .backend import BackendError, BackendRequest, BackendResponse, run_backend
 from .pushes import announce_change, count_commits, main_update, read_push_report, record_push
 from .rules import DEFAULT_MAX_FILE_BYTES, PushRules

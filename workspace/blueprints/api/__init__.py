@@ -28,15 +28,15 @@ from ...git import (
     RevisionNotFound,
 )
 from ...models import Course, Network, TokenScope, User
-from ...services.apiauth import (
+from ...services.accounts import (
     ApiAuthError,
     ApiCaller,
+    TokenThrottled,
     authenticate_api_request,
     bearer_credential,
 )
-from ...services.edit_errors import EditError, LessonInvalid, SaveConflict, StaleBase
+from ...services.editing import EditError, LessonInvalid, SaveConflict, StaleBase
 from ...services.reading import LessonNotFound as ReadingLessonNotFound
-from ...services.tokens import TokenThrottled
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -7,8 +7,8 @@ from typing import Any
 from flask import abort, request, url_for
 
 from ...extensions import db
-from ...services import history, reading
-from ...storage import repo_store
+from ...runtime import repo_store
+from ...services import reading
 from . import bp, course_for
 from .shapes import commit_json, diff_json, file_change_json
 
@@ -17,9 +17,9 @@ def _limit() -> int:
     """Return the `limit` argument: a whole number from 1 to API_MAX_PAGE (default 50)."""
     raw = request.args.get("limit", "")
     if not raw:
-        return history.PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= history.API_MAX_PAGE:
-        abort(400, description=f"“limit” must be a whole number from 1 to {history.API_MAX_PAGE}.")
+        return reading.PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= reading.API_MAX_PAGE:
+        abort(400, description=f"“limit” must be a whole number from 1 to {reading.API_MAX_PAGE}.")
     return int(raw)
 
 
@@ -73,9 +73,9 @@ def course_history(net: str, course: str) -> dict[str, Any]:
     limit = _limit()
     with repo_store().open(row.id) as repo:
         if path is None:
-            page = history.course_history(repo, after=after, limit=limit)
+            page = reading.course_history(repo, after=after, limit=limit)
         else:
-            page = history.lesson_history(repo, path, after=after, limit=limit)
+            page = reading.lesson_history(repo, path, after=after, limit=limit)
     commits = [
         {**commit_json(e.commit), "files": [file_change_json(f) for f in e.files]}
         for e in page.entries

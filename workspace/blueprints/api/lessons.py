@@ -16,9 +16,9 @@ from ...access import Access
 from ...content.errors import ContentError
 from ...content.frontmatter import parse_lesson
 from ...extensions import db
+from ...runtime import repo_store
 from ...services import editing, reading
-from ...services.edit_errors import SaveResult
-from ...storage import repo_store
+from ...services.editing import SaveResult
 from . import acting_user, bp, course_for, json_body, text_field
 
 LESSON_URL = "/n/<net>/<course>/lessons/<unit>/<lesson>"

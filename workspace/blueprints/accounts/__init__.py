@@ -1,0 +1,1 @@
+"""The accounts area's pages: sign-up, sign-in and sign-out, and the user's settings."""

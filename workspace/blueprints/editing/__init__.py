@@ -1,0 +1,1 @@
+"""The editing area's pages: the lesson editor, its live helpers, conflict resolution, Organize."""

@@ -1,0 +1,1 @@
+"""The reading area's pages: lessons, standards, history, commits, comparisons and blame."""

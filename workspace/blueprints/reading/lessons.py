@@ -1,0 +1,172 @@
+"""Reading lessons: the lesson page (any revision, or for print), raw course files, standards.
+
+Every view first asks access.require_course, which answers 404 for private networks the user
+may not see and redirects a renamed course's old address.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from werkzeug.wrappers import Response
+
+from ...access import require_course
+from ...content import InvalidStandard, describe, normalize_standard
+from ...extensions import db
+from ...git import (
+    CourseRepo,
+    GitStoreError,
+    InvalidPath,
+    InvalidRevision,
+    PathNotFound,
+    RevisionNotFound,
+)
+from ...models import Course, Network
+from ...runtime import repo_store
+from ...services import reading
+from ...services.courses import network_courses
+from ...services.reading import LessonLinks, LessonNotFound, lesson_view
+
+bp = Blueprint("lessons", __name__, url_prefix="/n/<net>/<course>")
+
+# Served inline only for raster images; everything else (SVG can carry script) is a download.
+INLINE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+IMMUTABLE_SECONDS = 365 * 24 * 3600
+
+
+def git_error_page(error: GitStoreError) -> tuple[str, int]:
+    """Return an error page for a storage problem, in words a teacher can act on."""
+    missing = isinstance(error, InvalidRevision | RevisionNotFound | PathNotFound | InvalidPath)
+    code = 404 if missing else 503
+    title = "Not found" if missing else "The course could not be read"
+    db.session.rollback()
+    return render_template("errors/error.html", code=code, title=title, message=error.message), code
+
+
+def resolve_or_404(repo: CourseRepo, rev: str) -> str:
+    """Return the commit id a revision names, or abort with 404 saying the version is unknown."""
+    try:
+        return repo.resolve(rev)
+    except (InvalidRevision, RevisionNotFound) as exc:
+        abort(404, description=exc.message)
+
+
+def course_links(network: Network, course: Course, unit: str, rev: str, commit: str) -> LessonLinks:
+    """Return where a lesson's relative links point: head views use `main`, so the rendered
+    HTML stays valid (and cached) across commits; old versions pin their commit."""
+    base = url_for("lessons.raw", net=network.slug, course=course.slug, rev="x", path="x")
+    pinned = rev != "main"
+    return LessonLinks(
+        unit=unit,
+        raw_base=base.removesuffix("/x/x") + "/" + (commit if pinned else "main"),
+        lesson_base=url_for("courses.home", net=network.slug, course=course.slug) + "lessons",
+        lesson_query=f"?rev={commit}" if pinned else "",
+    )
+
+
+bp.register_error_handler(GitStoreError, git_error_page)
+
+
+@bp.get("/lessons/<unit>/<lesson>")
+def lesson(net: str, course: str, unit: str, lesson: str) -> str:
+    """Show a lesson (at `?rev=`, or for print with `?print=1`)."""
+    network, row, access = require_course(net, course)
+    rev = request.args.get("rev") or "main"
+    with repo_store().open(row.id) as repo:
+        commit = resolve_or_404(repo, rev)
+        try:
+            view = lesson_view(
+                db.session,
+                repo,
+                course_id=row.id,
+                course_title=row.title,
+                unit=unit,
+                lesson=lesson,
+                commit=commit,
+                links=course_links(network, row, unit, rev, commit),
+            )
+        except LessonNotFound as exc:
+            abort(404, description=exc.message)
+    template = "reading/print.html" if request.args.get("print") else "reading/lesson.html"
+    return render_template(
+        template, network=network, course=row, access=access, view=view, pinned=rev != "main"
+    )
+
+
+@bp.get("/raw/<rev>/<path:path>")
+def raw(net: str, course: str, rev: str, path: str) -> Response:
+    """Send one file of the course: raster images inline, anything else as a download."""
+    network, row, _access = require_course(net, course)
+    with repo_store().open(row.id) as repo:
+        commit = resolve_or_404(repo, rev)
+        try:
+            blob_id = repo.blob_id(path, commit)
+            data = repo.reader.read(blob_id)[1]
+        except (PathNotFound, InvalidPath):
+            abort(404, description=f"This course has no file \u201c{path}\u201d in that version.")
+    name = posixpath.basename(path)
+    mimetype = INLINE_TYPES.get(posixpath.splitext(name)[1].lower())
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=mimetype or "application/octet-stream",
+        as_attachment=mimetype is None,
+        download_name=name,
+        etag=blob_id,
+        conditional=True,
+        max_age=None,
+    )
+    pinned = rev == commit or (len(rev) >= 7 and commit.startswith(rev.lower()))
+    scope = "public" if network.is_public else "private"
+    response.headers["Cache-Control"] = (
+        f"{scope}, max-age={IMMUTABLE_SECONDS}, immutable" if pinned else f"{scope}, no-cache"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/standards/<code>")
+def standard(net: str, course: str, code: str) -> str | Response:
+    """Show what a standard is and the lessons of this network's courses that address it."""
+    network, row, access = require_course(net, course)
+    try:
+        found = normalize_standard(code)
+    except InvalidStandard as exc:
+        abort(404, description=exc.message)
+    if found.code != code:
+        return redirect(url_for(".standard", net=net, course=row.slug, code=found.code), 301)
+    courses = [row] + [c for c in network_courses(db.session, network) if c.id != row.id]
+    matches = []
+    for other in courses:
+        try:
+            with repo_store().open(other.id) as repo:
+                view = reading.course_view(db.session, repo, other.id, "main", other.title)
+        except GitStoreError:
+            if other.id == row.id:
+                raise
+            continue  # another course that cannot be read now must not hide this one's lessons
+        lessons = [
+            (entry, view.cards[entry.path])
+            for entry in view.index.lessons
+            if entry.path in view.cards
+            and any(c == found.code for c, _display in view.cards[entry.path].standards)
+        ]
+        if lessons or other.id == row.id:
+            matches.append((other, lessons))
+    return render_template(
+        "reading/standard.html",
+        network=network,
+        course=row,
+        access=access,
+        standard=found,
+        description=describe(found.code),
+        matches=matches,
+    )

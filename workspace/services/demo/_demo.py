@@ -1,0 +1,148 @@
+"""The demo: a public network with a leadership team, a sub-network, and a course with history.
+
+`seed_demo()` is idempotent: what exists already is left as it is, so running it twice
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...content import add_lesson, add_unit, lesson_path, parse_course, parse_lesson
+from ...git import RepoStore, Write
+from ...models import Course, Membership, Network, NetworkKind, Role, RoleKind, User, Visibility
+from ..accounts import create_account
+from ..courses import CourseFields, commit_author, create_course
+from ..networks import create_network
+
+DEMO_PASSWORD = "lesson-study-demo"  # noqa: S105 (printed for the demo; not a real account)
+
+PEOPLE = [
+    # username, display name, affiliation, kind, role in the network
+    ("maria", "Maria Lopez", "Riverside High School", RoleKind.TEACHER_LEADER, Role.LEADER),
+    ("james", "James Okafor", "Northfield Academy", RoleKind.TEACHER_LEADER, Role.LEADER),
+    ("priya", "Priya Raman", "Lakeside High School", RoleKind.TEACHER, Role.MEMBER),
+    ("sam", "Sam Becker", "Hill Valley High School", RoleKind.TEACHER, Role.MEMBER),
+    ("dana", "Dana Whitfield", "Greenfield Chemicals", RoleKind.STEM_PROFESSIONAL, Role.PARTNER),
+    ("alex", "Alex Moreau", "STEM Learning Alliance", RoleKind.SUPPORT_ORGANIZATION, Role.READER),
+]
+
+NETWORK = {
+    "slug": "chem-collab",
+    "name": "Chemistry Teachers Collaborative",
+    "purpose": (
+        "Chemistry teachers who are often the only one in their building, developing one shared "
+        "first-year chemistry course together and improving it through lesson study."
+    ),
+    "kind": NetworkKind.NATIONAL.value,
+    "visibility": Visibility.PUBLIC.value,
+}
+
+REGIONAL = {
+    "slug": "chem-northeast",
+    "name": "Northeast Chemistry Circle",
+    "purpose": "Monthly in-person lesson study for chemistry teachers in the Northeast region.",
+    "kind": NetworkKind.REGIONAL.value,
+    "visibility": Visibility.PRIVATE.value,
+}
+
+COURSE = CourseFields(
+    title="Chemistry in Context",
+    slug="chemistry",
+    subject="Chemistry",
+    grade_band="9-12",
+    description="A first-year high school chemistry course built around everyday phenomena.",
+)
+
+# Lessons added after the course is created, each as its own commit by a different teacher.
+LESSONS = [
+    ("energy", "Energy and change", "energy-transfer", "maria"),
+    ("energy", "Energy and change", "calorimetry", "priya"),
+    ("reactions", "Reactions", "conservation-of-mass", "sam"),
+]
+
+
+def seed_demo(session: Session, store: RepoStore, config: Mapping[str, Any]) -> Iterator[str]:
+    """Create the demo data that is missing; yield lines to print."""
+    users = {row[0]: _person(session, config, *row) for row in _people()}
+    leader = users["maria"]
+    network = session.scalar(select(Network).filter_by(slug=NETWORK["slug"]))
+    if network is None:
+        network = create_network(session, leader, **NETWORK)
+    for username, *_rest, role in PEOPLE:
+        _ensure_member(session, network, users[username], role)
+    regional = session.scalar(select(Network).filter_by(slug=REGIONAL["slug"]))
+    if regional is None:
+        create_network(session, users["james"], parent=network, **REGIONAL)
+    session.commit()
+
+    course = session.scalar(select(Course).filter_by(network_id=network.id, slug=COURSE.slug))
+    if course is None:
+        course = create_course(session, store, leader, network, COURSE)
+        _add_lessons(store, course, users)
+    session.commit()
+
+    yield f"Demo network: /n/{network.slug}/  course: /n/{network.slug}/{course.slug}/"
+    yield f"Sign in as maria / {DEMO_PASSWORD} (a network leader)"
+    yield f"Other demo accounts (same password): {', '.join(u for u, *_ in PEOPLE[1:])}"
+
+
+def _people() -> Iterator[tuple[str, str, str, RoleKind]]:
+    for username, name, affiliation, kind, _role in PEOPLE:
+        yield username, name, affiliation, kind
+
+
+def _person(
+    session: Session, config: Mapping[str, Any], username: str, name: str, org: str, kind: RoleKind
+) -> User:
+    user = session.scalar(select(User).filter_by(username=username))
+    if user is not None:
+        return user
+    return create_account(
+        session,
+        username=username,
+        email=f"{username}@demo.example",
+        display_name=name,
+        password=DEMO_PASSWORD,
+        affiliation=org,
+        role_kind=kind.value,
+        min_length=config["PASSWORD_MIN_LENGTH"],
+        hash_method=config["PASSWORD_HASH_METHOD"],
+    )
+
+
+def _ensure_member(session: Session, network: Network, user: User, role: Role) -> None:
+    found = session.scalar(select(Membership).filter_by(network_id=network.id, user_id=user.id))
+    if found is None:
+        session.add(Membership(network=network, user=user, role=role.value))
+
+
+def _add_lessons(store: RepoStore, course: Course, users: dict[str, User]) -> None:
+    """Commit the demo lessons one by one, so the course has a history with several authors."""
+    content = resources.files(__package__).joinpath("content")
+    with store.open(course.id) as repo:
+        for unit, unit_title, lesson, username in LESSONS:
+            outline = repo.read_file("course.yaml").decode()
+            changes = []
+            if unit not in {u.slug for u in parse_course(outline).units}:
+                outline = add_unit(outline, unit, unit_title)
+                changes.append(Write(f"units/{unit}/unit.md", _unit_file(unit_title)))
+            outline = add_lesson(outline, unit, lesson)
+            body = content.joinpath(f"{lesson}.md").read_bytes()
+            changes += [
+                Write("course.yaml", outline.encode()),
+                Write(lesson_path(unit, lesson), body),
+            ]
+            title = parse_lesson(body.decode()).front_matter["title"]
+            repo.commit(
+                changes, commit_author(users[username]), f"Add lesson: {title}", repo.head()
+            )
+
+
+def _unit_file(title: str) -> bytes:
+    return f"---\ntitle: {title}\n---\n\nLessons in the unit \u201c{title}\u201d.\n".encode()

@@ -1,0 +1,189 @@
+"""One lesson as its page shows it: facts, rendered body, last change and neighbours.
+
+Built on reading.course_files (the course at one commit, cached by commit id) and the render
+cache (by blob id), so a lesson page costs the same at any history length: on a warm cache it
+reads no git object at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from ...content import RENDERER_VERSION
+from ...content.course import LessonEntry
+from ...content.errors import ContentError, FrontMatterError
+from ...content.frontmatter import parse_lesson
+from ...content.lesson import LessonMeta, lesson_meta
+from ...content.paths import lesson_path, title_from_slug
+from ...git import CourseRepo
+from ...git.records import CommitInfo
+from ._files import CourseFiles, CourseView, LessonNotFound, course_files, reading_order
+from ._rendering import LessonLinks, reading_cache, render_lesson_html
+from ._summaries import lesson_cards
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class LessonView:
+    """A lesson as its page shows it at one commit."""
+
+    unit: str
+    slug: str
+    path: str
+    commit: str
+    is_head: bool
+    content: LessonContent
+    last_change: CommitInfo | None
+    status: str  # listed | unlisted
+    previous: LessonEntry | None = None
+    next: LessonEntry | None = None
+
+
+def _neighbours(
+    session: Session, repo: CourseRepo, files: CourseFiles, unit: str, lesson: str
+) -> tuple[LessonEntry | None, LessonEntry | None, str]:
+    """Return the previous and next lessons (titled) and whether this one is listed."""
+    order = reading_order(files)
+    try:
+        position = order.index((unit, lesson))
+    except ValueError:
+        return None, None, "unlisted"
+    near = {
+        "before": order[position - 1] if position > 0 else None,
+        "after": order[position + 1] if position + 1 < len(order) else None,
+    }
+    # Only the two neighbours' titles are needed: two summaries, not the whole course.
+    paths = {name: lesson_path(*pair) for name, pair in near.items() if pair is not None}
+    cards = lesson_cards(session, repo, [files.entries[path] for path in paths.values()])
+
+    def entry(name: str) -> LessonEntry | None:
+        if name not in paths:
+            return None
+        path = paths[name]
+        pair = files.lessons[path]
+        title = cards[path].title or title_from_slug(pair[1])
+        return LessonEntry(pair[0], pair[1], path, title, _status(files, *pair))
+
+    return entry("before"), entry("after"), _status(files, unit, lesson)
+
+
+def _status(files: CourseFiles, unit: str, lesson: str) -> str:
+    outline_unit = files.outline.unit(unit)
+    return "listed" if outline_unit is not None and lesson in outline_unit.lessons else "unlisted"
+
+
+def last_change(repo: CourseRepo, course_id: int, commit: str, path: str) -> CommitInfo | None:
+    """Return the newest commit up to `commit` that changed the file at `path`."""
+    cache = reading_cache()
+    key = ("last", course_id, commit, path)
+    found = cache.get(key)
+    if found is None:
+        page = repo.history(commit, path=path, limit=1)
+        found = page.commits[0] if page.commits else False
+        cache.put(key, found)
+    return found or None
+
+
+def lesson_file_path(files: CourseFiles, unit: str, lesson: str) -> str:
+    """Return the file path of a lesson in `files`, or raise LessonNotFound saying why."""
+    try:
+        path = lesson_path(unit, lesson)
+    except ContentError as exc:
+        raise LessonNotFound(exc.message) from None
+    if path in files.entries:
+        return path
+    if not any(name.startswith(f"units/{unit}/") for name in files.entries):
+        raise LessonNotFound(f"This course has no unit \u201c{unit}\u201d.")
+    raise LessonNotFound(f"The unit \u201c{unit}\u201d has no lesson \u201c{lesson}\u201d.")
+
+
+@dataclass(frozen=True)
+class LessonContent:
+    """A lesson file read for display: facts, body HTML, or the raw text and the error."""
+
+    title: str
+    meta: LessonMeta | None
+    html: Markup | None
+    error: ContentError | None
+    raw_text: str | None
+
+
+def lesson_content(
+    session: Session, repo: CourseRepo, blob_id: str, slug: str, links: LessonLinks
+) -> LessonContent:
+    """Return a lesson file ready to show (cached by blob and link context).
+
+    A file whose front matter cannot be read still gives content: `error` says what is wrong
+    and `raw_text` holds the file as written.
+    """
+    cache = reading_cache()
+    key = ("content", blob_id, RENDERER_VERSION, links.context(), slug)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    text = _text(repo.reader.read(blob_id)[1])
+    try:
+        doc = parse_lesson(text)
+    except FrontMatterError as exc:
+        content = LessonContent(slug, None, None, exc, text)
+    else:
+        meta = lesson_meta(doc.front_matter, fallback_title=title_from_slug(slug))
+        html = render_lesson_html(session, blob_id, doc.body, links)
+        content = LessonContent(meta.title, meta, Markup(html), None, None)  # noqa: S704
+    cache.put(key, content)
+    return content
+
+
+def lesson_view(
+    session: Session,
+    repo: CourseRepo,
+    *,
+    course_id: int,
+    course_title: str,
+    unit: str,
+    lesson: str,
+    commit: str,
+    links: LessonLinks,
+) -> LessonView:
+    """Return the lesson at `commit` (a resolved commit id): facts from its front matter, the
+    body as HTML, the last change and its neighbours; raise LessonNotFound for a bad address."""
+    files = course_files(repo, course_id, commit, course_title)
+    path = lesson_file_path(files, unit, lesson)
+    content = lesson_content(session, repo, files.entries[path].blob_id, lesson, links)
+    previous, after, status = _neighbours(session, repo, files, unit, lesson)
+    return LessonView(
+        unit=unit,
+        slug=lesson,
+        path=path,
+        commit=commit,
+        is_head=commit == repo.head(),
+        content=content,
+        last_change=last_change(repo, course_id, commit, path),
+        status=status,
+        previous=previous,
+        next=after,
+    )
+
+
+def printed_lessons(
+    session: Session,
+    repo: CourseRepo,
+    view: CourseView,
+    links_for: Callable[[str], LessonLinks],
+) -> list[tuple[LessonEntry, LessonContent]]:
+    """Return every lesson of the course in page order with its content (for printing)."""
+    printed = []
+    for entry in view.index.lessons:
+        blob_id = view.blob_ids.get(entry.path)
+        if blob_id is None:
+            continue
+        content = lesson_content(session, repo, blob_id, entry.slug, links_for(entry.unit))
+        printed.append((entry, content))
+    return printed

@@ -1,4 +1,5 @@
-"""Access to the app's course repository store."""
+"""The app's runtime objects for the web edge: its repository store, settings and the context
+a request's use cases run in."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import Flask, current_app
+from flask_login import current_user
+
+from .extensions import db
 
 if TYPE_CHECKING:
     from .git import RepoStore
+    from .models import User
+    from .services.context import Ctx, Settings
 
 _lock = threading.Lock()
 
 
-def repo_store() -> RepoStore:
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def repo_store(app: Flask | None = None) -> RepoStore:
     """Return the app's RepoStore (one per app, made on first use)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or _app()
     store = app.extensions.get("repo_store")
     if store is None:
         with _lock:
@@ -27,3 +37,24 @@ def repo_store() -> RepoStore:
                 store = RepoStore(Path(app.config["REPOS_ROOT"]))
                 app.extensions["repo_store"] = store
     return store
+
+
+def settings(app: Flask | None = None) -> Settings:
+    """Return the app's settings for use cases (read once, after configuration)."""
+    app = app or _app()
+    found = app.extensions.get("settings")
+    if found is None:
+        from .services.context import Settings
+
+        found = app.extensions["settings"] = Settings.from_mapping(app.config)
+    return found
+
+
+def ctx(user: User | None = None, app: Flask | None = None) -> Ctx:
+    """Return the context for use cases: this app's session, store and settings, acting as
+    `user` (default: the signed-in user, or nobody)."""
+    from .services.context import Ctx
+
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user._get_current_object()  # type: ignore[attr-defined]
+    return Ctx(db.session, repo_store(app), settings(app), user)

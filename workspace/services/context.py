@@ -26,8 +26,9 @@ class Settings:
     noreply_domain: str = "workspace.invalid"
     max_upload_bytes: int = 5 * 1024 * 1024
     site_name: str = "Lesson Study Workspace"
-    # Everything else in the app's configuration, read-only, for the rarer settings.
-    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Everything else in the app's configuration, read-only, for the rarer settings; never
+    # in a repr, since it holds the secret key.
+    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> Settings:

@@ -3,6 +3,7 @@ like the storage engine says, records activity and settles the user's draft."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from workspace.extensions import db
 from workspace.forms.editing import apply_fields, fields_of, parse_standards
 from workspace.git import Author
 from workspace.models import Activity, Course, User
-from workspace.runtime import repo_store
+from workspace.runtime import ctx, repo_store, settings
 from workspace.services import editing
+from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import conflict_markers, side_by_side
 
@@ -45,9 +47,7 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     ben = make_user("ben", display_name="Ben Okafor")
     network = make_network("physics-net", ana, members={ben: "member"})
     course = create_course(
-        db.session,
-        repo_store(),
-        ana,
+        ctx(ana),
         network,
         CourseFields(title="Physics", slug="physics", subject="Physics", grade_band="9-12"),
     )
@@ -82,9 +82,7 @@ def changed(course: Course, rev: str = "main") -> set[str]:
 
 
 def save(user: User, course: Course, text: str, base: str, **kwargs: Any) -> editing.SaveResult:
-    return editing.save_lesson(
-        db.session, repo_store(), user, course, UNIT, LESSON, text, base, **kwargs
-    )
+    return editing.save_lesson(ctx(user), LessonRef(course, UNIT, LESSON), text, base, **kwargs)
 
 
 def test_save_commits_as_the_user_with_a_default_message_and_activity(world):
@@ -165,38 +163,34 @@ def test_an_unknown_base_commit_is_a_stale_base(world):
 def test_saving_a_lesson_that_does_not_exist_is_not_found(world):
     with pytest.raises(editing.LessonNotFound):
         editing.save_lesson(
-            db.session, repo_store(), world["ana"], world["course"], UNIT, "nope", TEXT, "main"
+            ctx(world["ana"]), LessonRef(world["course"], UNIT, "nope"), TEXT, "main"
         )
 
 
 def test_create_lesson_adds_the_file_and_lists_it_in_one_commit(world):
     ana, course = world["ana"], world["course"]
-    result = editing.create_lesson(
-        db.session, repo_store(), ana, course, UNIT, title="Heat and Temperature"
-    )
+    result = editing.create_lesson(ctx(ana), course, UNIT, title="Heat and Temperature")
     path = f"units/{UNIT}/lessons/heat-and-temperature.md"
     assert result.path == path
     assert changed(course) == {path, "course.yaml"}
     assert "- heat-and-temperature" in read(course, "course.yaml")
     assert commit_info(course).summary == "Add lesson: Heat and Temperature"
-    again = editing.create_lesson(
-        db.session, repo_store(), ana, course, UNIT, title="Heat and temperature"
-    )
+    again = editing.create_lesson(ctx(ana), course, UNIT, title="Heat and temperature")
     assert again.path.endswith("heat-and-temperature-2.md")
     with pytest.raises(editing.NameTaken):
-        editing.create_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, title="X")
+        editing.create_lesson(ctx(ana), course, UNIT, LESSON, title="X")
     with pytest.raises(editing.UnitNotFound):
-        editing.create_lesson(db.session, repo_store(), ana, course, "no-such-unit", title="X")
+        editing.create_lesson(ctx(ana), course, "no-such-unit", title="X")
 
 
 def test_delete_lesson_removes_file_and_entry_unless_changed_since(world):
     ana, ben, course, base = world["ana"], world["ben"], world["course"], world["base"]
     save(ana, course, TEXT.replace("ice", "snow"), base)
     with pytest.raises(editing.SaveConflict) as caught:
-        editing.delete_lesson(db.session, repo_store(), ben, course, UNIT, LESSON, base)
+        editing.delete_lesson(ctx(ben), LessonRef(course, UNIT, LESSON), base)
     assert "not deleted" in caught.value.message
     assert exists(course, PATH)
-    editing.delete_lesson(db.session, repo_store(), ben, course, UNIT, LESSON, head(course))
+    editing.delete_lesson(ctx(ben), LessonRef(course, UNIT, LESSON), head(course))
     assert not exists(course, PATH)
     assert LESSON not in read(course, "course.yaml")
     assert changed(course) == {PATH, "course.yaml"}
@@ -205,9 +199,9 @@ def test_delete_lesson_removes_file_and_entry_unless_changed_since(world):
 def test_restore_makes_a_new_commit_with_the_old_text(world):
     ana, course, base = world["ana"], world["course"], world["base"]
     save(ana, course, TEXT.replace("ice", "snow"), base)
-    editing.delete_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, head(course))
+    editing.delete_lesson(ctx(ana), LessonRef(course, UNIT, LESSON), head(course))
     deleted_at = head(course)
-    result = editing.restore_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, base)
+    result = editing.restore_lesson(ctx(ana), LessonRef(course, UNIT, LESSON), base)
     assert read(course) == TEXT
     assert commit_info(course).parents == [deleted_at]
     assert f"- {LESSON}" in read(course, "course.yaml")
@@ -216,19 +210,13 @@ def test_restore_makes_a_new_commit_with_the_old_text(world):
 
 def test_rename_and_move_update_course_yaml_in_the_same_commit(world):
     ana, course = world["ana"], world["course"]
-    editing.create_unit(db.session, repo_store(), ana, course, "Thermal Energy")
-    editing.rename_lesson(db.session, repo_store(), ana, course, UNIT, LESSON, "energy-intro")
+    editing.create_unit(ctx(ana), course, "Thermal Energy")
+    editing.rename_lesson(ctx(ana), LessonRef(course, UNIT, LESSON), "energy-intro")
     assert changed(course) == {PATH, f"units/{UNIT}/lessons/energy-intro.md", "course.yaml"}
-    upload = editing.upload_image(
-        db.session, repo_store(), ana, course, UNIT, "Ice Cube.PNG", png(), "ice", 10_000
-    )
+    upload = editing.upload_image(ctx(ana), course, UNIT, "Ice Cube.PNG", png(), "ice")
     text = read(course, f"units/{UNIT}/lessons/energy-intro.md") + f"\n{upload.snippet}\n"
-    editing.save_lesson(
-        db.session, repo_store(), ana, course, UNIT, "energy-intro", text, head(course)
-    )
-    editing.move_lesson(
-        db.session, repo_store(), ana, course, UNIT, "energy-intro", "thermal-energy"
-    )
+    editing.save_lesson(ctx(ana), LessonRef(course, UNIT, "energy-intro"), text, head(course))
+    editing.move_lesson(ctx(ana), LessonRef(course, UNIT, "energy-intro"), "thermal-energy")
     moved = "units/thermal-energy/lessons/energy-intro.md"
     assert exists(course, moved) and exists(
         course, "units/thermal-energy/lessons/images/ice-cube.png"
@@ -240,39 +228,37 @@ def test_rename_and_move_update_course_yaml_in_the_same_commit(world):
 
 def test_reorder_moves_a_lesson_up_and_refuses_past_the_top(world):
     ana, course = world["ana"], world["course"]
-    editing.create_lesson(db.session, repo_store(), ana, course, UNIT, title="Second")
-    editing.move_lesson_step(db.session, repo_store(), ana, course, UNIT, "second", -1)
+    editing.create_lesson(ctx(ana), course, UNIT, title="Second")
+    editing.move_lesson_step(ctx(ana), LessonRef(course, UNIT, "second"), -1)
     outline = read(course, "course.yaml")
     assert outline.index("second") < outline.index(LESSON)
     assert changed(course) == {"course.yaml"}
     with pytest.raises(editing.EditError, match="already the first"):
-        editing.move_lesson_step(db.session, repo_store(), ana, course, UNIT, "second", -1)
+        editing.move_lesson_step(ctx(ana), LessonRef(course, UNIT, "second"), -1)
 
 
 def test_units_are_added_renamed_and_deleted_only_when_empty(world):
     ana, course = world["ana"], world["course"]
-    result = editing.create_unit(db.session, repo_store(), ana, course, "Waves & Sound")
+    result = editing.create_unit(ctx(ana), course, "Waves & Sound")
     assert changed(course) == {"units/waves-sound/unit.md", "course.yaml"}
     assert result.path == "units/waves-sound/unit.md"
-    editing.rename_unit(
-        db.session, repo_store(), ana, course, "waves-sound", "waves", title="Waves"
-    )
+    editing.rename_unit(ctx(ana), course, "waves-sound", "waves", title="Waves")
     assert exists(course, "units/waves/unit.md") and "title: Waves" in read(
         course, "units/waves/unit.md"
     )
     with pytest.raises(editing.UnitNotEmpty, match=LESSON):
-        editing.delete_unit(db.session, repo_store(), ana, course, UNIT)
-    editing.delete_unit(db.session, repo_store(), ana, course, "waves")
+        editing.delete_unit(ctx(ana), course, UNIT)
+    editing.delete_unit(ctx(ana), course, "waves")
     assert not exists(course, "units/waves")
     assert "waves" not in read(course, "course.yaml")
 
 
 def test_image_upload_checks_bytes_size_and_alt_text(world):
     ana, course = world["ana"], world["course"]
-    store = repo_store()
 
     def upload(name: str, data: bytes, alt: str = "a red square", limit: int = 10_000) -> Any:
-        return editing.upload_image(db.session, store, ana, course, UNIT, name, data, alt, limit)
+        limited = replace(ctx(ana), settings=replace(settings(), max_upload_bytes=limit))
+        return editing.upload_image(limited, course, UNIT, name, data, alt)
 
     first = upload("../../Diagram 1.png", png())
     assert first.path == f"units/{UNIT}/lessons/images/diagram-1.png"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
+from unchanged import unchanged
 
 SPEED = "units/motion/lessons/speed.md"
 URL = "/api/v1/n/school/physics/lessons/motion/speed"
@@ -70,17 +71,22 @@ def test_put_on_an_older_base_merges_changes_to_other_paragraphs(
 
 
 def test_put_that_overlaps_another_change_is_a_conflict_and_writes_nothing(
-    client: Any, school: dict[str, Any]
+    app: Any, client: Any, school: dict[str, Any]
 ) -> None:
     base = _base(client)
     theirs = ORIGINAL.replace("time it twice", "time it three times")
     commit_files(school["course"], school["lead"], {SPEED: theirs}, "Three times")
     head = _head(school)
     yours = ORIGINAL.replace("time it twice", "time it once")
-    response = client.put(URL, json={"content": yours, "base_commit": base})
+    with unchanged(app, course=school["course"]):
+        response = client.put(URL, json={"content": yours, "base_commit": base})
     assert response.status_code == 409
     body = response.get_json()
     assert body["status"] == "conflict"
+    assert (
+        "changed the same part of this lesson while you were editing. Nothing was lost"
+        in body["message"]
+    )
     assert (body["head"], body["base_commit"]) == (head, base)
     assert (body["base"], body["theirs"], body["yours"]) == (ORIGINAL, theirs, yours)
     assert "<<<<<<<" in body["merged"] and "time it once" in body["merged"]
@@ -89,32 +95,75 @@ def test_put_that_overlaps_another_change_is_a_conflict_and_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    "content, field",
+    "method, lesson, content, field, problem",
     [
-        ("---\ntitle: [unclosed\n---\nBody\n", "front_matter"),
-        ("---\nduration: 50\n---\nNo title.\n", "title"),
-        ("---\ntitle: Speed\nduration: soon\n---\nBody\n", "duration"),
+        pytest.param(
+            "put",
+            "speed",
+            "---\ntitle: [unclosed\n---\nBody\n",
+            "front_matter",
+            "The front matter is not valid YAML (line 3): did not find expected ',' or ']'.",
+            id="put-bad-yaml",
+        ),
+        pytest.param(
+            "put",
+            "speed",
+            "---\nduration: 50\n---\nNo title.\n",
+            "title",
+            "A title is required.",
+            id="put-no-title",
+        ),
+        pytest.param(
+            "put",
+            "speed",
+            "---\ntitle: Speed\nduration: soon\n---\nBody\n",
+            "duration",
+            "Duration is a whole number of minutes, like 50, not “soon”.",
+            id="put-duration-not-a-number",
+        ),
+        pytest.param(
+            "post",
+            "new",
+            "---\nx: [\n---\n",
+            "front_matter",
+            "The front matter is not valid YAML (line 3): did not find expected node content.",
+            id="post-bad-yaml",
+        ),
     ],
 )
-def test_put_of_content_that_does_not_parse_is_422_with_problems(
-    client: Any, school: dict[str, Any], content: str, field: str
+def test_content_that_does_not_parse_is_422_with_the_problems(
+    app: Any,
+    client: Any,
+    school: dict[str, Any],
+    method: str,
+    lesson: str,
+    content: str,
+    field: str,
+    problem: str,
 ) -> None:
     head = _head(school)
-    response = client.put(URL, json={"content": content, "base_commit": head})
+    if method == "put":
+        send, body = client.put, {"content": content, "base_commit": head}
+    else:
+        send, body = client.post, {"content": content}
+    with unchanged(app, course=school["course"]):
+        response = send(URL.replace("speed", lesson), json=body)
     assert response.status_code == 422
     body = response.get_json()
     assert body["status"] == "invalid" and body["message"].startswith("The lesson was not saved.")
     assert field in [p["field"] for p in body["problems"]]
     assert all(p["message"] for p in body["problems"])
+    assert problem in [p["message"] for p in body["problems"] if p["field"] == field]
     assert _head(school) == head
 
 
 @pytest.mark.parametrize("base", ["b" * 40, "not a commit!", "--all", "main..HEAD"])
 def test_put_with_an_unknown_or_bogus_base_commit_is_refused_clearly(
-    client: Any, school: dict[str, Any], base: str
+    app: Any, client: Any, school: dict[str, Any], base: str
 ) -> None:
     head = _head(school)
-    response = client.put(URL, json={"content": ORIGINAL + "More.\n", "base_commit": base})
+    with unchanged(app, course=school["course"]):
+        response = client.put(URL, json={"content": ORIGINAL + "More.\n", "base_commit": base})
     assert response.status_code == 409
     body = response.get_json()
     assert body["status"] == "error" and body["reason"] == "stale_base"
@@ -136,19 +185,25 @@ def test_put_with_an_unknown_or_bogus_base_commit_is_refused_clearly(
     ],
 )
 def test_put_with_a_malformed_body_is_400_saying_what_is_wrong(
-    client: Any, school: dict[str, Any], kwargs: dict[str, Any], words: str
+    app: Any, client: Any, school: dict[str, Any], kwargs: dict[str, Any], words: str
 ) -> None:
-    response = client.put(URL, **kwargs)
+    with unchanged(app, course=school["course"]):
+        response = client.put(URL, **kwargs)
     assert response.status_code == 400
     assert response.get_json()["status"] == "error"
     assert words in response.get_json()["message"]
 
 
-def test_put_to_a_lesson_that_does_not_exist_is_404(client: Any, school: dict[str, Any]) -> None:
-    response = client.put(
-        URL.replace("speed", "nothing"), json={"content": ORIGINAL, "base_commit": _head(school)}
-    )
+def test_put_to_a_lesson_that_does_not_exist_is_404(
+    app: Any, client: Any, school: dict[str, Any]
+) -> None:
+    with unchanged(app, course=school["course"]):
+        response = client.put(
+            URL.replace("speed", "nothing"),
+            json={"content": ORIGINAL, "base_commit": _head(school)},
+        )
     assert response.status_code == 404 and response.get_json()["status"] == "error"
+    assert "The unit “motion” has no lesson “nothing”." in response.get_json()["message"]
 
 
 # POST and DELETE ---------------------------------------------------------------------------
@@ -165,23 +220,25 @@ def test_post_creates_a_lesson_and_lists_it(client: Any, school: dict[str, Any])
     assert client.get(url).get_json()["content"] == content
 
 
-def test_post_of_an_existing_lesson_is_409(client: Any, school: dict[str, Any]) -> None:
+def test_post_of_an_existing_lesson_is_409(app: Any, client: Any, school: dict[str, Any]) -> None:
     head = _head(school)
-    response = client.post(URL, json={"content": lesson_file("Again")})
+    with unchanged(app, course=school["course"]):
+        response = client.post(URL, json={"content": lesson_file("Again")})
     assert response.status_code == 409
     assert "already has a lesson" in response.get_json()["message"]
     assert _head(school) == head
 
 
-def test_post_of_invalid_content_is_422(client: Any, school: dict[str, Any]) -> None:
-    response = client.post(URL.replace("speed", "new"), json={"content": "---\nx: [\n---\n"})
-    assert response.status_code == 422 and response.get_json()["status"] == "invalid"
-
-
-def test_reader_cannot_create_or_delete(client: Any, school: dict[str, Any]) -> None:
+def test_reader_cannot_create_or_delete(app: Any, client: Any, school: dict[str, Any]) -> None:
     client.login_as(school["reader"])
-    assert client.post(URL.replace("speed", "new"), json={}).status_code == 403
-    assert client.delete(URL, query_string={"base_commit": _head(school)}).status_code == 403
+    with unchanged(app, course=school["course"]):
+        created = client.post(URL.replace("speed", "new"), json={})
+        deleted = client.delete(URL, query_string={"base_commit": _head(school)})
+    for refused in (created, deleted):
+        assert refused.status_code == 403
+        assert refused.get_json()["message"] == (
+            "Your role in this network does not allow changing this course."
+        )
 
 
 def test_delete_with_base_commit_in_the_query_removes_the_lesson(
@@ -193,17 +250,26 @@ def test_delete_with_base_commit_in_the_query_removes_the_lesson(
     assert client.get(URL).status_code == 404
 
 
-def test_delete_needs_a_base_commit(client: Any, school: dict[str, Any]) -> None:
-    response = client.delete(URL)
-    assert response.status_code == 400 and "base_commit" in response.get_json()["message"]
+def test_delete_needs_a_base_commit(app: Any, client: Any, school: dict[str, Any]) -> None:
+    with unchanged(app, course=school["course"]):
+        response = client.delete(URL)
+    assert response.status_code == 400
+    assert response.get_json()["message"] == (
+        "Send “base_commit”: the commit you read the lesson at."
+    )
 
 
 def test_delete_of_a_lesson_changed_since_its_base_is_a_conflict(
-    client: Any, school: dict[str, Any]
+    app: Any, client: Any, school: dict[str, Any]
 ) -> None:
     base = _base(client)
     commit_files(school["course"], school["lead"], {SPEED: ORIGINAL + "More.\n"}, "More")
-    response = client.delete(URL, json={"base_commit": base})
+    with unchanged(app, course=school["course"]):
+        response = client.delete(URL, json={"base_commit": base})
     assert response.status_code == 409
     assert response.get_json()["status"] == "conflict"
+    assert (
+        "“Speed” changed after you opened it, so it was not deleted."
+        in response.get_json()["message"]
+    )
     assert _file(school) == ORIGINAL + "More.\n"

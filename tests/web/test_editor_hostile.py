@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from courses_support import make_course, make_school
+from unchanged import unchanged
 
 LESSON = "/n/school/physics/edit/getting-started/first-lesson"
 
@@ -24,22 +25,24 @@ def option_values(target: Path) -> list[str]:
 
 
 def test_revisions_that_look_like_git_options_never_reach_git(
-    client: Any, school: dict[str, Any], tmp_path: Path
+    app: Any, client: Any, school: dict[str, Any], tmp_path: Path
 ) -> None:
     client.login_as(school["member"])
     target = tmp_path / "written-by-git"
     for hostile in option_values(target):
-        response = client.post(
-            f"{LESSON}/resolve",
-            data={
-                "content": "---\ntitle: First\n---\n\nText.\n",
-                "yours": "Text.",
-                "base_commit": hostile,
-                "conflict_base": hostile,
-                "message": "",
-            },
-        )
+        with unchanged(app, course=school["course"]):
+            response = client.post(
+                f"{LESSON}/resolve",
+                data={
+                    "content": "---\ntitle: First\n---\n\nText.\n",
+                    "yours": "Text.",
+                    "base_commit": hostile,
+                    "conflict_base": hostile,
+                    "message": "",
+                },
+            )
         assert response.status_code < 500, hostile
+        assert "is not a valid version of the course." in response.get_data(as_text=True), hostile
         beat = client.post(f"{LESSON}/presence", json={"base_commit": hostile})
         assert beat.status_code == 200, hostile
     assert not any(tmp_path.glob("written-by-git*")), "a revision was read as a git option"

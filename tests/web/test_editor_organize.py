@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from courses_support import commit_files, make_course, make_school
 from testdata import png
+from unchanged import unchanged
 
 from workspace.extensions import db
 from workspace.runtime import repo_store
@@ -88,6 +89,13 @@ def test_a_png_upload_is_its_own_commit_and_returns_the_snippet(app, school):
     assert image.status_code == 200 and image.mimetype == "image/png"
 
 
+@pytest.fixture
+def small_uploads(app_config):
+    """Uploads of at most 200 bytes (set before the app is made, as a site would)."""
+    app_config["MAX_UPLOAD_BYTES"] = 200
+
+
+@pytest.mark.usefixtures("small_uploads")
 @pytest.mark.parametrize(
     ("data", "name", "alt", "status", "words"),
     [
@@ -99,9 +107,9 @@ def test_a_png_upload_is_its_own_commit_and_returns_the_snippet(app, school):
     ],
 )
 def test_bad_uploads_are_refused_with_a_clear_message(app, school, data, name, alt, status, words):
-    app.config["MAX_UPLOAD_BYTES"] = 200
     before = repo_state(school["course"])[0]
-    response = upload(client_for(app, school["member"]), data, name, alt)
+    with unchanged(app, course=school["course"]):
+        response = upload(client_for(app, school["member"]), data, name, alt)
     assert response.status_code == status
     assert words in response.json["message"]
     assert repo_state(school["course"])[0] == before
@@ -119,25 +127,35 @@ def test_uploading_without_javascript_keeps_the_typed_text_and_shows_the_snippet
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Typed but unsaved." in page and "![a ramp](images/r.png)" in page
-    refused = client.post(
-        EDIT,
-        data={**form, "action": "upload", "alt": "", "image": (io.BytesIO(png()), "r.png")},
-        content_type="multipart/form-data",
-    )
+    with unchanged(app, course=school["course"]):
+        refused = client.post(
+            EDIT,
+            data={**form, "action": "upload", "alt": "", "image": (io.BytesIO(png()), "r.png")},
+            content_type="multipart/form-data",
+        )
     assert refused.status_code == 400 and "Typed but unsaved." in refused.get_data(as_text=True)
+    assert "Describe the image in the alt text" in refused.get_data(as_text=True)
 
 
 def test_a_request_larger_than_the_site_accepts_gets_a_413_page(app, school):
     app.config["MAX_CONTENT_LENGTH"] = 1000
-    response = upload(client_for(app, school["member"]), png(100), "big.png")
+    with unchanged(app, course=school["course"]):
+        response = upload(client_for(app, school["member"]), png(100), "big.png")
     assert response.status_code == 413
+    assert "What you sent is larger than this site accepts. Nothing was saved." in (
+        response.get_data(as_text=True)
+    )
 
 
 def test_readers_cannot_upload_or_organize(app, school):
     reader = client_for(app, school["reader"])
-    assert upload(reader, png(), "x.png").status_code == 403
-    assert reader.get(ORGANIZE).status_code == 403
-    assert reader.post(f"{ORGANIZE}/units/new", data={"title": "X"}).status_code == 403
+    with unchanged(app, course=school["course"]):
+        uploaded = upload(reader, png(), "x.png")
+        assert reader.get(ORGANIZE).status_code == 403
+        organized = reader.post(f"{ORGANIZE}/units/new", data={"title": "X"})
+    for refused in (uploaded, organized):
+        assert refused.status_code == 403
+        assert "lets you read this course, not edit it." in refused.get_data(as_text=True)
     assert client_for(app, school["outsider"]).get(ORGANIZE).status_code == 404
 
 
@@ -179,7 +197,8 @@ def test_lessons_move_up_and_down_by_changing_course_yaml_only(app, school):
     text = read(school["course"], "course.yaml")
     assert text.index("acceleration") < text.index("speed")
     assert repo_state(school["course"])[1] == {"course.yaml"}
-    page = client.post(step, data={"direction": "up"}, follow_redirects=True)
+    with unchanged(app, course=school["course"]):
+        page = client.post(step, data={"direction": "up"}, follow_redirects=True)
     assert "already the first" in page.get_data(as_text=True)
 
 
@@ -200,9 +219,10 @@ def test_renaming_and_moving_a_lesson_updates_the_outline_in_the_same_commit(app
     outline = read(school["course"], "course.yaml")
     assert outline.index("energy") < outline.index("velocity")
     fields = {"to_unit": "energy", "new_slug": "velocity"}
-    taken = client.post(
-        f"{ORGANIZE}/lessons/{UNIT}/acceleration/move", data=fields, follow_redirects=True
-    )
+    with unchanged(app, course=school["course"]):
+        taken = client.post(
+            f"{ORGANIZE}/lessons/{UNIT}/acceleration/move", data=fields, follow_redirects=True
+        )
     assert "already has a lesson" in taken.get_data(as_text=True)
 
 
@@ -217,7 +237,8 @@ def test_units_are_added_renamed_reordered_and_deleted_only_when_empty(app, scho
     client.post(f"{ORGANIZE}/units/waves/step", data={"direction": "up"})
     outline = read(school["course"], "course.yaml")
     assert outline.index("waves") < outline.index("energy")
-    refused = client.post(f"{ORGANIZE}/units/{UNIT}/delete", follow_redirects=True)
+    with unchanged(app, course=school["course"]):
+        refused = client.post(f"{ORGANIZE}/units/{UNIT}/delete", follow_redirects=True)
     assert "still has 2 lessons (speed, acceleration)" in refused.get_data(as_text=True)
     client.post(f"{ORGANIZE}/units/waves/delete")
     assert read(school["course"], "units/waves/unit.md") is None
@@ -242,7 +263,10 @@ def test_a_lesson_changed_after_the_delete_page_opened_is_not_deleted(app, schoo
     client = client_for(app, school["member"])
     before = repo_state(school["course"])[0]
     commit_files(school["course"], school["lead"], {PATH: "---\ntitle: Speed\n---\n\nNew.\n"})
-    response = client.post(f"{EDIT}/delete", data={"base_commit": before}, follow_redirects=True)
+    with unchanged(app, course=school["course"]):
+        response = client.post(
+            f"{EDIT}/delete", data={"base_commit": before}, follow_redirects=True
+        )
     assert "was not deleted" in response.get_data(as_text=True)
     assert read(school["course"], PATH) is not None
     db.session.rollback()

@@ -12,8 +12,9 @@ from courses_support import lesson_file, make_course, make_school
 
 from workspace.extensions import db
 from workspace.models.editing import Draft
-from workspace.runtime import repo_store
+from workspace.runtime import ctx, repo_store
 from workspace.services import editing
+from workspace.services.context import LessonRef
 
 OLD = "units/motion/lessons/speed.md"
 EDIT = "/n/school/physics/edit/motion/speed"
@@ -26,12 +27,10 @@ BODY = "\nLaunch: roll a cart.\n\nExplore: time it twice.\n\nDiscuss: compare.\n
 def school(make_user: Any, make_network: Any) -> dict[str, Any]:
     people = make_school(make_user, make_network)
     course = make_course(people["network"], people["lead"])
-    store, lead = repo_store(), people["lead"]
-    editing.create_unit(db.session, store, lead, course, "Motion", "motion")
-    editing.create_unit(db.session, store, lead, course, "Energy", "energy")
-    editing.create_lesson(
-        db.session, store, lead, course, "motion", "speed", content=lesson_file("Speed", BODY)
-    )
+    lead = people["lead"]
+    editing.create_unit(ctx(lead), course, "Motion", "motion")
+    editing.create_unit(ctx(lead), course, "Energy", "energy")
+    editing.create_lesson(ctx(lead), course, "motion", "speed", content=lesson_file("Speed", BODY))
     return {**people, "course": course}
 
 
@@ -67,7 +66,7 @@ def open_editor(client: Any) -> dict[str, str]:
 def rename(school: dict[str, Any], to_unit: str, slug: str) -> None:
     """Rename or move the lesson as the lead does on the Organize page."""
     editing.move_lesson(
-        db.session, repo_store(), school["lead"], school["course"], "motion", "speed", to_unit, slug
+        ctx(school["lead"]), LessonRef(school["course"], "motion", "speed"), to_unit, slug
     )
 
 
@@ -161,9 +160,7 @@ def test_a_save_on_a_deleted_lesson_can_bring_it_back_with_the_text(app, school)
     form = open_editor(ben)
     with repo_store().open(school["course"].id) as repo:
         head = repo.head() or ""
-    editing.delete_lesson(
-        db.session, repo_store(), school["lead"], school["course"], "motion", "speed", head
-    )
+    editing.delete_lesson(ctx(school["lead"]), LessonRef(school["course"], "motion", "speed"), head)
     form["body"] = form["body"].replace("time it twice", "time it with a phone")
 
     response = ben.post(EDIT, data={**form, "action": "save"})

@@ -157,7 +157,7 @@ def test_read_token_cannot_push(people, git, tmp_path) -> None:
     token = make_token(people[0], TokenScope.READ.value)
     work = tmp_path / "w"
     git.clone(git.url("physics", "mechanics", token), work)
-    git.commit_file(work, "notes.md", b"Read-only token tries a change.\n")
+    git.commit_file(work, "README.md", b"Read-only token tries a change.\n")
     failed = git.run("push", "origin", "main", cwd=work, check=False)
     assert failed.returncode != 0
     assert "remote: This token can only read." in failed.stderr
@@ -169,7 +169,7 @@ def test_reader_role_cannot_push(people, git, tmp_path) -> None:
     token = make_token(people[1])  # rui reads this network; a write token does not change that
     work = tmp_path / "w"
     git.clone(git.url("physics", "mechanics", token), work)
-    git.commit_file(work, "notes.md", b"A reader tries a change.\n")
+    git.commit_file(work, "README.md", b"A reader tries a change.\n")
     failed = git.run("push", "origin", "main", cwd=work, check=False)
     assert "remote: Your role in this network lets you read this course" in failed.stderr
 
@@ -208,7 +208,7 @@ def test_archived_course_clones_but_refuses_pushes(people, git, tmp_path) -> Non
     token = make_token(people[0])
     work = tmp_path / "w"
     git.clone(git.url("physics", "mechanics", token), work)
-    git.commit_file(work, "notes.md", b"Too late.\n")
+    git.commit_file(work, "README.md", b"Too late.\n")
     failed = git.run("push", "origin", "main", cwd=work, check=False)
     assert "remote: This course is archived" in failed.stderr
 

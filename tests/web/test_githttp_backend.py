@@ -69,7 +69,7 @@ def test_push_environment_enables_receive_pack_and_carries_the_rules(tmp_path: P
         content_type="application/x-git-receive-pack-request",
         content_encoding="gzip",
         remote_user="ana",
-        push_rules=PushRules(max_file_bytes=1234, allow_other_branches=True),
+        push_rules=PushRules(max_file_bytes=1234, allow_other_branches=True, may_manage=True),
         push_report=tmp_path / "report",
     )
     env = backend_env(request)
@@ -77,13 +77,35 @@ def test_push_environment_enables_receive_pack_and_carries_the_rules(tmp_path: P
     assert env["REMOTE_USER"] == "ana"
     assert env["HTTP_CONTENT_ENCODING"] == "gzip"
     assert _config(env)["http.receivepack"] == "true"
-    assert PushRules.from_env(env) == PushRules(max_file_bytes=1234, allow_other_branches=True)
+    assert PushRules.from_env(env) == PushRules(
+        max_file_bytes=1234, allow_other_branches=True, may_manage=True
+    )
     assert env["WORKSPACE_PUSH_REPORT"] == str(tmp_path / "report")
     assert (HOOKS_DIR / "pre-receive").stat().st_mode & 0o111
     assert (HOOKS_DIR / "post-receive").stat().st_mode & 0o111
 
 
-@pytest.mark.parametrize("module", ["rules", "prereceive", "backend"])
+def test_pushers_may_not_manage_unless_the_server_says_so() -> None:
+    assert PushRules.from_env({}).may_manage is False
+    assert PushRules.from_env({"WORKSPACE_PUSH_MAY_MANAGE": "yes"}).may_manage is False
+    assert PushRules().to_env()["WORKSPACE_PUSH_MAY_MANAGE"] == "0"
+
+
+def test_git_checks_every_object_and_leaves_only_dot_names_to_the_push_rules(
+    tmp_path: Path,
+) -> None:
+    request = BackendRequest(
+        repos_root=tmp_path, course_id=7, service_path="git-receive-pack", method="POST"
+    )
+    config = _config(backend_env(request))
+    assert config["receive.fsckObjects"] == "true"
+    ignored = {key for key, value in config.items() if value == "ignore"}
+    assert ignored == {"receive.fsck.hasDot", "receive.fsck.hasDotdot"}
+
+
+@pytest.mark.parametrize(
+    "module", ["rules", "content_rules", "hookgit", "updates", "prereceive", "backend"]
+)
 def test_push_rules_and_the_backend_wrapper_import_neither_flask_nor_models(module: str) -> None:
     path = Path(HOOKS_DIR).parent / f"{module}.py"
     imported = set()

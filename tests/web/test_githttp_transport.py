@@ -29,6 +29,11 @@ from workspace.runtime import repo_store
 LESSON_PATH = "units/forces/lessons/newtons-laws.md"
 
 
+def pushed_lesson(number: int) -> str:
+    """Return the path of the lesson the racing tests push as their `number`th push."""
+    return f"units/forces/lessons/pushed-{number}.md"
+
+
 @pytest.fixture
 def live(app: Flask) -> Iterator[LiveServer]:
     """Return the app served on a loopback port for this test."""
@@ -134,7 +139,7 @@ def test_chunked_push_without_content_length(
 ) -> None:
     work = tmp_path / "w"
     git.clone(git.url("physics", "mechanics", token), work)
-    pushed = git.commit_file(work, "units/forces/data.csv", os.urandom(64 * 1024))
+    pushed = git.commit_file(work, "units/forces/lessons/images/data.png", os.urandom(64 * 1024))
     trace = {"GIT_TRACE_CURL": "1", "GIT_TRACE_CURL_NO_DATA": "1"}
     result = git.run("-c", "http.postBuffer=1024", "push", "origin", "main", cwd=work, env=trace)
     assert "Transfer-Encoding: chunked" in result.stderr
@@ -177,7 +182,7 @@ def test_push_over_the_request_limit_is_refused(
     before = head(course)
     work = tmp_path / "w"
     git.clone(git.url("physics", "mechanics", token), work)
-    git.commit_file(work, "units/forces/data.bin", os.urandom(1024 * 1024))
+    git.commit_file(work, "units/forces/lessons/images/big.png", os.urandom(1024 * 1024))
     failed = git.run("push", "origin", "main", cwd=work, check=False)
     assert failed.returncode != 0
     assert head(course) == before
@@ -211,7 +216,7 @@ def test_web_save_from_a_base_older_than_a_push_keeps_both(
         saver = threading.Thread(target=save)
         saver.start()
         base_read.wait(timeout=60)
-        git.commit_file(work, f"pushed/{number}.md", b"push\n", f"Push {number}")
+        git.commit_file(work, pushed_lesson(number), LESSON, f"Push {number}")
         _push_until_it_lands(git, work)
         push_landed.set()
         saver.join(timeout=60)
@@ -225,7 +230,7 @@ def test_web_saves_and_a_push_racing_both_land(
     store, course_id = repo_store(), course.id
     work = tmp_path / "w"
     git.clone(git.url("physics", "mechanics", token), work)
-    git.commit_file(work, "pushed/0.md", b"push\n", "Push 0")
+    git.commit_file(work, pushed_lesson(0), LESSON, "Push 0")
     errors: list[BaseException] = []
 
     def save_in_the_browser() -> None:
@@ -255,7 +260,7 @@ def _assert_all_landed(
     with store.open(course_id) as repo:
         files = {entry.path for entry in repo.list_tree()}
     assert {f"web/{n}.md" for n in web} <= files
-    assert {f"pushed/{n}.md" for n in pushed} <= files
+    assert {pushed_lesson(n) for n in pushed} <= files
     log = git.run("--git-dir", str(store.path_for(course_id)), "log", "--format=%s", "main")
     messages = set(log.stdout.splitlines())
     assert {f"Web {n}" for n in web} | {f"Push {n}" for n in pushed} <= messages

@@ -4,17 +4,22 @@ Pure functions over text; this package imports neither Flask, the models nor the
 the web, the API and git hooks all read content the same way.
 """
 
-from .course import (
-    CourseIndex,
-    CourseOutline,
-    LessonEntry,
-    UnitEntry,
-    UnitOutline,
+from .checks import (
+    COURSE_FIELD_LIMITS,
+    MAX_LESSON_BYTES,
+    changed_settings,
+    check_course_file,
+    check_layout,
+    check_lesson,
+    check_unit,
+    course_settings,
+    lesson_title,
+    lesson_too_long,
+)
+from .course_edit import (
     add_lesson,
     add_unit,
     move_lesson,
-    outline_with_tree,
-    parse_course,
     remove_lesson,
     remove_unit,
     rename_lesson,
@@ -36,6 +41,16 @@ from .errors import (
 from .frontmatter import LessonDoc, compose_lesson, parse_lesson, update_front_matter
 from .lesson import LessonMeta, ResourceLink, is_grade_band, lesson_meta, validate_lesson
 from .lint import lint_lesson
+from .outline import (
+    COURSE_FIELDS,
+    CourseIndex,
+    CourseOutline,
+    LessonEntry,
+    UnitEntry,
+    UnitOutline,
+    outline_with_tree,
+    parse_course,
+)
 from .paths import (
     COURSE_FILE,
     lesson_path,
@@ -52,6 +67,8 @@ from .scaffold import new_course_files
 from .standards import Standard, describe, is_valid_standard, normalize_standard
 
 __all__ = [
+    "COURSE_FIELDS",
+    "COURSE_FIELD_LIMITS",
     "COURSE_FILE",
     "RENDERER_VERSION",
     "ContentError",
@@ -66,6 +83,7 @@ __all__ = [
     "LessonDoc",
     "LessonEntry",
     "LessonMeta",
+    "MAX_LESSON_BYTES",
     "Problem",
     "RenderedLesson",
     "ResourceLink",
@@ -74,12 +92,20 @@ __all__ = [
     "UnitOutline",
     "add_lesson",
     "add_unit",
+    "changed_settings",
+    "check_course_file",
+    "check_layout",
+    "check_lesson",
+    "check_unit",
     "compose_lesson",
+    "course_settings",
     "describe",
     "is_grade_band",
     "is_valid_standard",
     "lesson_meta",
     "lesson_path",
+    "lesson_title",
+    "lesson_too_long",
     "lint_lesson",
     "move_lesson",
     "new_course_files",

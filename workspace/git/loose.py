@@ -21,11 +21,6 @@ from .errors import GitStoreError
 from .objects import object_id
 
 
-def write_loose(objects_dir: Path, kind: bytes, data: bytes, *, fsync: bool = True) -> str:
-    """Return the id of the object after storing it as a loose object (if not yet present)."""
-    return write_loose_batch(objects_dir, [(kind, data)], fsync=fsync)[0]
-
-
 def write_loose_batch(
     objects_dir: Path, objects: list[tuple[bytes, bytes]], *, fsync: bool = True
 ) -> list[str]:

@@ -65,7 +65,7 @@ def commit_changes(
                 return CommitResult("committed", head or "", [], unchanged=True), 0
             text = build_message(message, changes, plan, author, co_authors)
             commit = _write_commit(repo, plan, head, author, text)
-            if _swap_main(repo, commit, head):
+            if repo.swap_main(commit, head):
                 saves = lock.count_save()
                 break
             time.sleep(0.005 * (attempt + 1))
@@ -146,11 +146,6 @@ def _write_commit(
             repo.reader.remember_tree(sha, parse_tree(data))
     repo.reader.remember_commit(ids[-1], plan.tree)
     return ids[-1]
-
-
-def _swap_main(repo: CourseRepo, new: str, old: str | None) -> bool:
-    """Return True if main moved from `old` to `new`; False if someone else moved it first."""
-    return repo.swap_main(new, old)
 
 
 def _authors_between(

@@ -14,11 +14,19 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
+from ..access import Access
 from ..extensions import db
 from ..models import Course, User
-from ..runtime import repo_store
+from ..runtime import event_bus, repo_store
 from .backend import BackendError, BackendRequest, BackendResponse, run_backend
-from .pushes import announce_change, count_commits, main_update, read_push_report, record_push
+from .pushes import (
+    count_commits,
+    main_update,
+    push_event,
+    read_push_report,
+    record_push,
+    sync_course_settings,
+)
 from .rules import DEFAULT_MAX_FILE_BYTES, PushRules
 
 DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024 * 1024
@@ -27,9 +35,13 @@ _ENCODINGS = ("gzip", "x-gzip")
 
 
 def serve_course(
-    course: Course, user: User | None, path: str, query: str, pushing: bool
+    course: Course, user: User | None, path: str, query: str, pushing: bool, granted: Access
 ) -> Response:
-    """Return the streamed answer of git http-backend to this (authorized) request."""
+    """Return the streamed answer of git http-backend to this (authorized) request.
+
+    `granted` is what the caller may do with the course (access.permissions): a push may
+    change course.yaml's settings only with Access.MANAGE, as on the settings page.
+    """
     config = current_app.config
     store = repo_store()
     if not store.exists(course.id):
@@ -56,6 +68,7 @@ def serve_course(
         push_rules=PushRules(
             max_file_bytes=int(config.get("PUSH_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
             allow_other_branches=bool(config.get("PUSH_ALLOW_OTHER_BRANCHES", False)),
+            may_manage=bool(granted & Access.MANAGE),
         ),
         push_report=report,
     )
@@ -139,14 +152,20 @@ def _after_push(
                     return
                 actor = db.session.get(User, user_id) if user_id is not None else None
                 git_dir = repo_store().path_for(course_id)
-                record_push(db.session, course, actor, update, count_commits(git_dir, update))
+                commits = count_commits(git_dir, update)
+                record_push(db.session, course, actor, update, commits)
+                # Pages and the API read the course's settings from its row: follow the push.
+                sync_course_settings(db.session, course, git_dir, update.new, update.old)
                 db.session.commit()
-                announce_change(course, update.old, update.new)
+                event = push_event(course, actor, update, commits)
             except Exception:
                 # The push itself has landed in git; only its bookkeeping failed. Say so in the
                 # log rather than lose it silently after the response has gone.
                 db.session.rollback()
                 app.logger.exception("Could not record the push to course %s", course_id)
+                return
+            # After the bookkeeping is committed, as for every other change of a course.
+            event_bus(app).emit(event)
 
     return finish
 

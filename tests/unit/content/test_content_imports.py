@@ -17,7 +17,7 @@ package = types.ModuleType("workspace")
 package.__path__ = [sys.argv[1]]
 sys.modules["workspace"] = package
 import workspace.content
-import workspace.content.course, workspace.content.render, workspace.content.scaffold
+import workspace.content.course_edit, workspace.content.render, workspace.content.scaffold
 print(json.dumps(sorted(sys.modules)))
 """
 

@@ -52,7 +52,6 @@ from ._images import (
     upload_image,
 )
 from ._landing import (
-    MAX_LESSON_BYTES,
     CourseEdit,
     Landing,
     checked_lesson,
@@ -122,7 +121,6 @@ __all__ = [
     "LessonNotFound",
     "MAX_ALT_LENGTH",
     "MAX_DRAFT_CHARS",
-    "MAX_LESSON_BYTES",
     "MAX_NAME_LENGTH",
     "MODES",
     "NameTaken",

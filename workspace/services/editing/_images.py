@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from ...content.paths import is_slug, slugify
-from ...git import RepoStore, Write
-from ...models import Course, User
+from ...git import Write
+from ...models import Course
+from ..context import Ctx
 from ._errors import EditError, SaveConflict
 from ._landing import (
     Landing,
@@ -137,27 +136,24 @@ def check_image(filename: str, data: bytes, alt: str, max_bytes: int) -> tuple[s
 
 
 def upload_image(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     unit: str,
     filename: str,
     data: bytes,
     alt: str,
-    max_bytes: int,
 ) -> ImageUpload:
     """Return the committed image, added to the unit's images folder as its own commit.
 
     The name is made from the uploaded file's name and made unique in the folder, so an
     upload never replaces another image.
     """
-    kind, alt_text = check_image(filename, data, alt, max_bytes)
+    kind, alt_text = check_image(filename, data, alt, ctx.settings.max_upload_bytes)
     if not is_slug(unit):
         raise unit_missing(unit)
     wanted = image_name(filename, kind)
     folder = f"units/{unit}/lessons/images"
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         for attempt in range(_ATTEMPTS):
             head = resolve_base(edit.repo, None)
             _, listed = course_outline(edit.repo, head)

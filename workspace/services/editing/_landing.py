@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from ...content.checks import check_lesson, lesson_title
 from ...content.errors import ContentError, CourseFileError, Problem
 from ...content.frontmatter import parse_lesson
-from ...content.lesson import validate_lesson
 from ...content.outline import parse_course
-from ...content.paths import COURSE_FILE, lesson_path, validate_slug
+from ...content.paths import COURSE_FILE, lesson_path, parse_lesson_path, validate_slug
+from ...events import CourseChanged, LessonDeleted, LessonRenamed, LessonSaved, OutlineChanged
 from ...git import (
     Author,
     BaseNotInHistory,
     Change,
+    CommitResult,
     ConcurrentUpdateError,
     ConflictError,
     CourseRepo,
@@ -31,12 +31,11 @@ from ...git import (
     InvalidRevision,
     PathExists,
     PathNotFound,
-    RepoStore,
     RevisionNotFound,
     Write,
 )
-from ...models import Activity, Course, User
-from ..courses import commit_author
+from ...models import Activity, Course
+from ..context import Ctx
 from . import _drafts as drafts
 from ._conflicts import save_conflict
 from ._errors import (
@@ -49,8 +48,6 @@ from ._errors import (
     StaleBase,
     UnitNotFound,
 )
-
-MAX_LESSON_BYTES = 1_000_000
 
 
 def text_of(data: bytes, path: str) -> str:
@@ -80,18 +77,13 @@ def valid_slug(value: str, what: str) -> str:
 
 
 def checked_lesson(content: str) -> str:
-    """Return the lesson's title after checking its front matter; raise LessonInvalid if bad."""
-    if len(content.encode("utf-8")) > MAX_LESSON_BYTES:
-        limit = MAX_LESSON_BYTES // 1000
-        raise LessonInvalid([Problem("content", f"The lesson is longer than {limit} kB.")])
-    try:
-        front_matter = parse_lesson(content).front_matter
-    except ContentError as exc:
-        raise LessonInvalid([Problem("front_matter", exc.message, exc.line)]) from None
-    problems = validate_lesson(front_matter)
-    if problems:
-        raise LessonInvalid(problems)
-    return str(front_matter["title"]).strip()
+    """Return the lesson's title after the one check every door uses (content.checks);
+    raise LessonInvalid with every problem if the lesson is refused."""
+    problems = check_lesson(content)
+    title = lesson_title(content) if not problems else None
+    if problems or title is None:
+        raise LessonInvalid(problems or [Problem("title", "The lesson needs a title.")])
+    return title
 
 
 def resolve_base(repo: CourseRepo, base_commit: str | None) -> str:
@@ -115,21 +107,39 @@ def read_text(repo: CourseRepo, path: str, rev: str) -> str | None:
 
 @dataclass(frozen=True)
 class Landing:
-    """What an edit records once committed: its Activity line and the drafts it settles."""
+    """What an edit records once committed: its Activity line, the drafts it settles and the
+    event it announces.
+
+    `verb` says what happened to `path`: "edited", "created", "restored" (a LessonSaved),
+    "renamed" or "moved" from `moved_from` (a LessonRenamed), "deleted" (a LessonDeleted), or
+    anything else for the outline (an OutlineChanged).
+    """
 
     verb: str
     summary: str
     path: str | None = None
     settles: Iterable[str] = ()
+    moved_from: str | None = None
+
+    def event(self, course_id: int, result: CommitResult, actor_id: int) -> CourseChanged:
+        """Return the event announcing this landing as the commit `result`."""
+        where = (course_id, result.commit, actor_id)
+        lesson = self.path is not None and parse_lesson_path(self.path) is not None
+        if lesson and self.verb in ("edited", "created", "restored"):
+            return LessonSaved(*where, self.path, self.verb, result.status)  # type: ignore[arg-type]
+        if lesson and self.verb in ("renamed", "moved") and self.moved_from:
+            return LessonRenamed(*where, self.moved_from, self.path)  # type: ignore[arg-type]
+        if lesson and self.verb == "deleted":
+            return LessonDeleted(*where, self.path)  # type: ignore[arg-type]
+        return OutlineChanged(*where, self.summary)
 
 
 @dataclass(frozen=True)
 class CourseEdit:
-    """One edit under way: the session, the course's open repository and the acting user."""
+    """One edit under way: the use case's context, the course and its open repository."""
 
-    session: Session
+    ctx: Ctx
     repo: CourseRepo
-    user: User
     course: Course
 
     def land(
@@ -142,15 +152,18 @@ class CourseEdit:
         co_authors: Sequence[Author] = (),
         conflict_message: str | None = None,
     ) -> SaveResult:
-        """Return the result of committing `changes` as the user on top of `base`.
+        """Return the result of committing `changes` as the acting user on top of `base`.
 
-        Records the Activity, drops the user's drafts of `landing.settles` and commits the
-        session. Raises SaveConflict, StaleBase, NameTaken, LessonNotFound, CourseBusy or
-        EditError; nothing is written to the course then.
+        Records the Activity, drops the user's drafts of `landing.settles`, commits the
+        session, then emits the landing's event (not when nothing changed). Raises
+        SaveConflict, StaleBase, NameTaken, LessonNotFound, CourseBusy or EditError; nothing
+        is written to the course then.
         """
-        author = commit_author(self.user)
+        session, user = self.ctx.session, self.ctx.actor
         try:
-            result = self.repo.commit(changes, author, message, base, co_authors)
+            result = self.repo.commit(
+                changes, self.ctx.settings.author(user), message, base, co_authors
+            )
         except ConflictError as exc:
             raise save_conflict(self.repo, exc, landing.path or "", conflict_message) from None
         except (BaseNotInHistory, InvalidRevision, RevisionNotFound) as exc:
@@ -164,11 +177,11 @@ class CourseEdit:
         except InvalidPath as exc:
             raise EditError(exc.message) from None
         if not result.unchanged:
-            self.session.add(
+            session.add(
                 Activity(
                     network_id=self.course.network_id,
                     course_id=self.course.id,
-                    actor_id=self.user.id,
+                    actor_id=user.id,
                     verb=landing.verb,
                     summary=landing.summary[:300],
                     path=landing.path,
@@ -176,8 +189,10 @@ class CourseEdit:
                 )
             )
         for path in landing.settles:
-            drafts.drop_draft(self.session, self.user, self.course, path)
-        self.session.commit()
+            drafts.drop_draft(session, user, self.course, path)
+        session.commit()
+        if not result.unchanged:
+            self.ctx.events.emit(landing.event(self.course.id, result, user.id))
         return SaveResult(
             result.status,
             result.commit,
@@ -188,12 +203,10 @@ class CourseEdit:
 
 
 @contextmanager
-def open_edit(
-    session: Session, store: RepoStore, user: User, course: Course
-) -> Iterator[CourseEdit]:
-    """Yield the user's edit of `course`, its repository open until the block ends."""
-    with store.open(course.id) as repo:
-        yield CourseEdit(session, repo, user, course)
+def open_edit(ctx: Ctx, course: Course) -> Iterator[CourseEdit]:
+    """Yield the acting user's edit of `course`, its repository open until the block ends."""
+    with ctx.store.open(course.id) as repo:
+        yield CourseEdit(ctx, repo, course)
 
 
 def course_outline(repo: CourseRepo, rev: str) -> tuple[str | None, dict[str, list[str]]]:
@@ -213,7 +226,7 @@ def course_outline(repo: CourseRepo, rev: str) -> tuple[str | None, dict[str, li
 
 
 def edited_outline(change: Callable[..., str], *args: object) -> bytes:
-    """Return course.yaml edited by one of the content.course functions; refuse clearly."""
+    """Return course.yaml edited by one of the content.course_edit functions; refuse clearly."""
     try:
         return change(*args).encode("utf-8")
     except ContentError as exc:
@@ -221,7 +234,7 @@ def edited_outline(change: Callable[..., str], *args: object) -> bytes:
 
 
 def outline_write(change: Callable[..., str], *args: object) -> Write:
-    """Return the write of course.yaml edited by one of the content.course functions."""
+    """Return the write of course.yaml edited by one of the content.course_edit functions."""
     return Write(COURSE_FILE, edited_outline(change, *args))
 
 

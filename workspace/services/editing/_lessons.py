@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy.orm import Session
-
-from ...content import course as outline
+from ...content import course_edit
 from ...content.errors import Problem
 from ...content.frontmatter import compose_lesson
 from ...content.paths import slugify, title_from_slug, unique_slug
-from ...git import Author, Change, Delete, RepoStore, Write, merge_texts
-from ...models import Course, User
+from ...git import Author, Change, Delete, Write, merge_texts
+from ...models import Course
+from ..context import Ctx, LessonRef
 from ._conflicts import authors_since, moved_conflict
 from ._errors import (
     CourseBusy,
@@ -90,12 +89,8 @@ __all__ = [
 
 
 def save_lesson(
-    session: Session,
-    store: RepoStore,
-    user: User,
-    course: Course,
-    unit: str,
-    lesson: str,
+    ctx: Ctx,
+    ref: LessonRef,
     content: str,
     base_commit: str,
     message: str | None = None,
@@ -109,9 +104,10 @@ def save_lesson(
     SaveConflict (nothing written) or CourseBusy. `co_authors` are credited with
     Co-authored-by trailers (a conflict resolution credits the other side).
     """
+    course, unit, lesson = ref.course, ref.unit, ref.lesson
     path = path_of_lesson(unit, lesson)
     title = checked_lesson(content)
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         base = resolve_base(edit.repo, base_commit)
         head = resolve_base(edit.repo, None)
         if not edit.repo.exists(path, head):
@@ -169,9 +165,7 @@ def save_moved(
 
 
 def create_lesson(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     unit: str,
     lesson: str | None = None,
@@ -196,7 +190,7 @@ def create_lesson(
     if content is None:
         content = compose_lesson({"title": (title or title_from_slug(lesson)).strip()}, "")
     title = checked_lesson(content)
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         head = resolve_base(edit.repo, None)
         yaml_text, listed = course_outline(edit.repo, head)
         require_unit(edit.repo, head, unit, listed)
@@ -210,7 +204,7 @@ def create_lesson(
         path = path_of_lesson(unit, lesson)
         changes: list[Change] = [Write(path, content.encode("utf-8"))]
         if unit in listed:
-            changes.append(outline_write(outline.add_lesson, yaml_text, unit, lesson, position))
+            changes.append(outline_write(course_edit.add_lesson, yaml_text, unit, lesson, position))
         return edit.land(
             changes,
             message=message or f"Add lesson: {title}",
@@ -220,12 +214,8 @@ def create_lesson(
 
 
 def delete_lesson(
-    session: Session,
-    store: RepoStore,
-    user: User,
-    course: Course,
-    unit: str,
-    lesson: str,
+    ctx: Ctx,
+    ref: LessonRef,
     base_commit: str,
     message: str | None = None,
 ) -> SaveResult:
@@ -235,14 +225,15 @@ def delete_lesson(
     their work is never thrown away unseen. History keeps the file; restore_lesson brings it
     back.
     """
+    course, unit, lesson = ref.course, ref.unit, ref.lesson
     path = path_of_lesson(unit, lesson)
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         base = resolve_base(edit.repo, base_commit)
         title = title_in(lesson_text(edit.repo, path, base, unit, lesson), title_from_slug(lesson))
         changes: list[Change] = [Delete(path)]
         yaml_text, listed = course_outline(edit.repo, base)
         if lesson in listed.get(unit, []):
-            changes.append(outline_write(outline.remove_lesson, yaml_text, unit, lesson))
+            changes.append(outline_write(course_edit.remove_lesson, yaml_text, unit, lesson))
         return edit.land(
             changes,
             message=message or f"Delete lesson: {title}",
@@ -256,12 +247,8 @@ def delete_lesson(
 
 
 def restore_lesson(
-    session: Session,
-    store: RepoStore,
-    user: User,
-    course: Course,
-    unit: str,
-    lesson: str,
+    ctx: Ctx,
+    ref: LessonRef,
     from_rev: str,
     base_commit: str | None = None,
     message: str | None = None,
@@ -271,8 +258,9 @@ def restore_lesson(
     Nothing is rewritten: the old text becomes the newest version. A deleted lesson comes
     back, listed again in its unit.
     """
+    course, unit, lesson = ref.course, ref.unit, ref.lesson
     path = path_of_lesson(unit, lesson)
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         source = resolve_base(edit.repo, from_rev)
         text = read_text(edit.repo, path, source)
         if text is None:
@@ -285,7 +273,7 @@ def restore_lesson(
         if not edit.repo.exists(path, base):
             yaml_text, listed = course_outline(edit.repo, base)
             if unit in listed and lesson not in listed[unit]:
-                changes.append(outline_write(outline.add_lesson, yaml_text, unit, lesson, None))
+                changes.append(outline_write(course_edit.add_lesson, yaml_text, unit, lesson, None))
         return edit.land(
             changes,
             message=message or f"Restore lesson: {title} (as of {source[:10]})",

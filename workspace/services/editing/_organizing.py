@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
-from ...content import course as outline
+from ...content import course_edit
 from ...content.paths import COURSE_FILE, title_from_slug
 from ...git import Change, CourseRepo, InvalidPath, PathNotFound, Rename, RepoStore, Write
-from ...models import Course, User
+from ...models import Course
+from ..context import Ctx, LessonRef
 from ._errors import EditError, NameTaken, SaveResult, UnitNotFound
 from ._landing import (
     Landing,
@@ -36,29 +35,19 @@ _IMAGE_LINK = re.compile(r"\]\(\s*<?(images/[^)\s>]+)>?")
 
 
 def rename_lesson(
-    session: Session,
-    store: RepoStore,
-    user: User,
-    course: Course,
-    unit: str,
-    lesson: str,
+    ctx: Ctx,
+    ref: LessonRef,
     new_slug: str,
     base_commit: str | None = None,
     message: str | None = None,
 ) -> SaveResult:
     """Return the result of renaming the lesson file (and its course.yaml entry) in its unit."""
-    return move_lesson(
-        session, store, user, course, unit, lesson, unit, new_slug, None, base_commit, message
-    )
+    return move_lesson(ctx, ref, ref.unit, new_slug, None, base_commit, message)
 
 
 def move_lesson(
-    session: Session,
-    store: RepoStore,
-    user: User,
-    course: Course,
-    unit: str,
-    lesson: str,
+    ctx: Ctx,
+    ref: LessonRef,
     to_unit: str,
     new_slug: str | None = None,
     position: int | None = None,
@@ -70,12 +59,13 @@ def move_lesson(
     Images the lesson shows from its unit's images/ folder are copied to the new unit's
     folder (when no file of that name is there yet), so the moved lesson still shows them.
     """
+    course, unit, lesson = ref.course, ref.unit, ref.lesson
     new_slug = valid_slug(new_slug or lesson, "lesson name")
     old_path = path_of_lesson(unit, lesson)
     new_path = path_of_lesson(valid_slug(to_unit, "unit name"), new_slug)
     if new_path == old_path:
         raise EditError("The lesson already has this name and unit; nothing to change.")
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         base = resolve_base(edit.repo, base_commit)
         text = lesson_text(edit.repo, old_path, base, unit, lesson)
         yaml_text, listed = course_outline(edit.repo, base)
@@ -102,7 +92,7 @@ def move_lesson(
             changes,
             message=message or default,
             base=base,
-            landing=Landing(verb, summary, new_path, [old_path, new_path]),
+            landing=Landing(verb, summary, new_path, [old_path, new_path], moved_from=old_path),
         )
 
 
@@ -117,14 +107,16 @@ def _moved_outline(
 ) -> bytes:
     """Return course.yaml with a listed lesson moved to `to_unit` as `new_slug`."""
     if to_unit == unit:
-        return edited_outline(outline.rename_lesson, text, unit, lesson, new_slug)
+        return edited_outline(course_edit.rename_lesson, text, unit, lesson, new_slug)
     if to_unit not in listed:
         # The target unit is not in the outline, so neither is the moved lesson.
-        return edited_outline(outline.remove_lesson, text, unit, lesson)
-    moved = edited_outline(outline.move_lesson, text, unit, lesson, to_unit, position)
+        return edited_outline(course_edit.remove_lesson, text, unit, lesson)
+    moved = edited_outline(course_edit.move_lesson, text, unit, lesson, to_unit, position)
     if new_slug == lesson:
         return moved
-    return edited_outline(outline.rename_lesson, moved.decode("utf-8"), to_unit, lesson, new_slug)
+    return edited_outline(
+        course_edit.rename_lesson, moved.decode("utf-8"), to_unit, lesson, new_slug
+    )
 
 
 def _copied_images(repo: CourseRepo, rev: str, text: str, unit: str, to_unit: str) -> list[Change]:
@@ -144,9 +136,7 @@ def _copied_images(repo: CourseRepo, rev: str, text: str, unit: str, to_unit: st
 
 
 def outline_commit(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     message: str,
     landing: Landing,
@@ -155,9 +145,9 @@ def outline_commit(
 ) -> SaveResult:
     """Return the result of a commit that changes course.yaml only (an order change).
 
-    `change` is the content.course function that edits the outline, called with `args`.
+    `change` is the content.course_edit function that edits the outline, called with `args`.
     """
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         head = resolve_base(edit.repo, None)
         text, _ = course_outline(edit.repo, head)
         if text is None:
@@ -166,15 +156,11 @@ def outline_commit(
         return edit.land(changes, message=message, base=head, landing=landing)
 
 
-def reorder_lessons(
-    session: Session, store: RepoStore, user: User, course: Course, unit: str, ordered: list[str]
-) -> SaveResult:
+def reorder_lessons(ctx: Ctx, course: Course, unit: str, ordered: list[str]) -> SaveResult:
     """Return the result of putting the lessons of `unit` in the order given (course.yaml)."""
     landing = Landing("reordered", f"reordered the lessons of unit {unit}", COURSE_FILE)
     message = f"Reorder lessons in unit {unit}"
-    return outline_commit(
-        session, store, user, course, message, landing, outline.reorder_lessons, unit, ordered
-    )
+    return outline_commit(ctx, course, message, landing, course_edit.reorder_lessons, unit, ordered)
 
 
 def listed_at_head(store: RepoStore, course: Course) -> dict[str, list[str]]:
@@ -200,17 +186,14 @@ def stepped(items: list[str], item: str, offset: int, what: str) -> list[str]:
 
 
 def move_lesson_step(
-    session: Session,
-    store: RepoStore,
-    user: User,
-    course: Course,
-    unit: str,
-    lesson: str,
+    ctx: Ctx,
+    ref: LessonRef,
     offset: int,
 ) -> SaveResult:
     """Return the result of moving a lesson `offset` places up (negative) or down in its unit."""
-    listed = listed_at_head(store, course)
+    course, unit, lesson = ref.course, ref.unit, ref.lesson
+    listed = listed_at_head(ctx.store, course)
     if unit not in listed:
         raise UnitNotFound(f"course.yaml does not list a unit \u201c{unit}\u201d.")
     ordered = stepped(listed[unit], lesson, offset, "lesson of this unit")
-    return reorder_lessons(session, store, user, course, unit, ordered)
+    return reorder_lessons(ctx, course, unit, ordered)

@@ -6,14 +6,13 @@ plus its entry in course.yaml; both change in the same commit.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from ...content import course as outline
+from ...content import course_edit
 from ...content.errors import ContentError
 from ...content.frontmatter import compose_lesson, update_front_matter
 from ...content.paths import COURSE_FILE, slugify, unique_slug
-from ...git import Change, CourseRepo, Delete, Rename, RepoStore, TreeEntry, Write
-from ...models import Course, User
+from ...git import Change, CourseRepo, Delete, Rename, TreeEntry, Write
+from ...models import Course
+from ..context import Ctx
 from ._errors import EditError, NameTaken, SaveResult, UnitNotEmpty
 from ._landing import (
     Landing,
@@ -31,28 +30,20 @@ from ._landing import (
 from ._organizing import listed_at_head, outline_commit, stepped
 
 
-def reorder_units(
-    session: Session, store: RepoStore, user: User, course: Course, ordered: list[str]
-) -> SaveResult:
+def reorder_units(ctx: Ctx, course: Course, ordered: list[str]) -> SaveResult:
     """Return the result of putting the course's units in the order given (course.yaml)."""
     landing = Landing("reordered", "reordered the units", COURSE_FILE)
-    return outline_commit(
-        session, store, user, course, "Reorder units", landing, outline.reorder_units, ordered
-    )
+    return outline_commit(ctx, course, "Reorder units", landing, course_edit.reorder_units, ordered)
 
 
-def move_unit_step(
-    session: Session, store: RepoStore, user: User, course: Course, unit: str, offset: int
-) -> SaveResult:
+def move_unit_step(ctx: Ctx, course: Course, unit: str, offset: int) -> SaveResult:
     """Return the result of moving a unit `offset` places up (negative) or down."""
-    ordered = stepped(list(listed_at_head(store, course)), unit, offset, "unit")
-    return reorder_units(session, store, user, course, ordered)
+    ordered = stepped(list(listed_at_head(ctx.store, course)), unit, offset, "unit")
+    return reorder_units(ctx, course, ordered)
 
 
 def create_unit(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     title: str,
     slug: str | None = None,
@@ -62,7 +53,7 @@ def create_unit(
     title = title.strip()
     if not title:
         raise EditError("A new unit needs a title.")
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         head = resolve_base(edit.repo, None)
         text, listed = course_outline(edit.repo, head)
         if text is None:
@@ -77,7 +68,7 @@ def create_unit(
         path = f"units/{slug}/unit.md"
         changes: list[Change] = [
             Write(path, compose_lesson({"title": title}, "").encode("utf-8")),
-            outline_write(outline.add_unit, text, slug, title, position),
+            outline_write(course_edit.add_unit, text, slug, title, position),
         ]
         return edit.land(
             changes,
@@ -94,9 +85,7 @@ def _unit_folders(repo: CourseRepo, rev: str) -> list[TreeEntry]:
 
 
 def rename_unit(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     unit: str,
     new_slug: str | None = None,
@@ -109,7 +98,7 @@ def rename_unit(
     """
     new_slug = valid_slug(new_slug, "unit name") if new_slug else unit
     title = (title or "").strip() or None
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         head = resolve_base(edit.repo, None)
         text, listed = course_outline(edit.repo, head)
         require_unit(edit.repo, head, unit, listed)
@@ -136,9 +125,9 @@ def rename_unit(
         if unit in listed:
             data = text.encode("utf-8")
             if new_slug != unit:
-                data = edited_outline(outline.rename_unit, data.decode(), unit, new_slug)
+                data = edited_outline(course_edit.rename_unit, data.decode(), unit, new_slug)
             if title:
-                data = edited_outline(outline.set_unit_title, data.decode(), new_slug, title)
+                data = edited_outline(course_edit.set_unit_title, data.decode(), new_slug, title)
             if data != text.encode("utf-8"):
                 changes.append(Write(COURSE_FILE, data))
         if not changes:
@@ -159,15 +148,13 @@ def _with_title(text: str, title: str) -> str:
         raise EditError(f"The unit overview cannot be updated: {exc.message}") from None
 
 
-def delete_unit(
-    session: Session, store: RepoStore, user: User, course: Course, unit: str
-) -> SaveResult:
+def delete_unit(ctx: Ctx, course: Course, unit: str) -> SaveResult:
     """Return the result of deleting an empty unit (its folder and course.yaml entry).
 
     Raises UnitNotEmpty naming the lessons still in it: they must be moved or deleted first,
     so deleting a unit never deletes a lesson by surprise.
     """
-    with open_edit(session, store, user, course) as edit:
+    with open_edit(ctx, course) as edit:
         head = resolve_base(edit.repo, None)
         text, listed = course_outline(edit.repo, head)
         require_unit(edit.repo, head, unit, listed)
@@ -188,7 +175,7 @@ def delete_unit(
         if edit.repo.exists(f"units/{unit}", head):
             changes += [Delete(e.path) for e in edit.repo.list_tree(head, prefix=f"units/{unit}")]
         if unit in listed:
-            changes.append(outline_write(outline.remove_unit, text, unit))
+            changes.append(outline_write(course_edit.remove_unit, text, unit))
         title = title_in(read_text(edit.repo, f"units/{unit}/unit.md", head), unit)
         return edit.land(
             changes,

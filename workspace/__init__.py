@@ -46,7 +46,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .blueprints import register_blueprints
     from .cli import register_commands
 
+    subscribe(app)
     web.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def subscribe(app: Flask) -> None:
+    """Return nothing; register the app's subscribers to what happens to its courses."""
+    from .events import CourseChanged, log_change
+    from .runtime import event_bus
+
+    bus = event_bus(app)
+    bus.subscribe(CourseChanged, log_change)

@@ -1,20 +1,125 @@
-"""Things that happened to a course, for the parts of the app that must follow along.
+"""Things that happened, for the parts of the app that follow along.
 
-`course_changed()` is called after a course's main branch moved by a route other than a save
-in the editor (today: an accepted `git push`). The lesson index and open editors hook in here
-to refresh; until they do, it only logs. The push itself is recorded in the activity feed by
-the code that accepted it.
+A use case that moved a course's `main` emits exactly one event once its commit has landed
+(and its database work is committed): a web save, a merge, a restore, a rename, a deletion or a
+push. Search, activity, notifications, thread re-anchoring and live rooms subscribe to the
+events they care about in `create_app`; nobody calls them from the save path. A refused write
+emits nothing.
+
+Subscribers run in the emitting thread, after the fact: one that fails is logged and does not
+undo the change nor stop the other subscribers. Work that takes time belongs in a job that the
+subscriber enqueues. This module imports nothing of the app.
 """
 
 from __future__ import annotations
 
 import logging
-
-from .models import Course
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 log = logging.getLogger(__name__)
 
 
-def course_changed(course: Course, old: str | None, new: str) -> None:
-    """Return nothing; note that `course`'s main moved from `old` (None: new branch) to `new`."""
-    log.info("Course %s changed: %s -> %s", course.id, old or "(none)", new)
+@dataclass(frozen=True)
+class Event:
+    """Something that happened; subclasses say what."""
+
+
+@dataclass(frozen=True)
+class CourseChanged(Event):
+    """A course's main moved to `commit` (None `actor_id`: nobody known, such as a hook)."""
+
+    course_id: int
+    commit: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class LessonSaved(CourseChanged):
+    """A lesson's text was saved: `change` says how ("edited", "created", "restored") and
+    `status` whether it was "merged" with others' changes."""
+
+    path: str
+    change: Literal["edited", "created", "restored"] = "edited"
+    status: Literal["committed", "merged"] = "committed"
+
+
+@dataclass(frozen=True)
+class LessonRenamed(CourseChanged):
+    """A lesson was renamed or moved to another unit: its file went from `old_path` to `path`."""
+
+    old_path: str
+    path: str
+
+
+@dataclass(frozen=True)
+class LessonDeleted(CourseChanged):
+    """A lesson's file was deleted (history keeps it)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class OutlineChanged(CourseChanged):
+    """The course's outline or settings changed (order, units, course.yaml, an image)."""
+
+    summary: str
+
+
+@dataclass(frozen=True)
+class CoursePushed(CourseChanged):
+    """A `git push` moved main from `old` (None: the first push) to `commit`."""
+
+    old: str | None
+    commits: int
+
+
+@dataclass(frozen=True)
+class MemberJoined(Event):
+    """A person became a member of a network with `role`."""
+
+    network_id: int
+    user_id: int
+    role: str
+
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[E], None]
+
+
+class EventBus:
+    """Who listens to which events; `emit` tells each subscriber of the event's class or of
+    any class it derives from (subscribe to CourseChanged to hear every change of a course)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[Callable[[Event], None]]] = {}
+        self._lock = threading.Lock()
+
+    def subscribe(self, kind: type[E], handler: Callable[[E], None]) -> None:
+        """Return nothing; call `handler` for every event of `kind` from now on."""
+        with self._lock:
+            self._handlers.setdefault(kind, []).append(handler)  # type: ignore[arg-type]
+
+    def unsubscribe(self, kind: type[E], handler: Callable[[E], None]) -> None:
+        """Return nothing; stop calling `handler` for `kind` (a no-op if it was not there)."""
+        with self._lock:
+            handlers = self._handlers.get(kind, [])
+            if handler in handlers:
+                handlers.remove(handler)  # type: ignore[arg-type]
+
+    def emit(self, event: Event) -> None:
+        """Return nothing, after every subscriber to `event` has been called."""
+        with self._lock:
+            handlers = [h for kind in type(event).__mro__ for h in self._handlers.get(kind, ())]
+        for handler in handlers:
+            try:
+                handler(event)
+            except Exception:
+                log.exception("A subscriber to %s failed: %r", type(event).__name__, handler)
+
+
+def log_change(event: CourseChanged) -> None:
+    """Return nothing; note in the log that a course changed (a subscriber of every app)."""
+    log.info("%s: course %s is at %s", type(event).__name__, event.course_id, event.commit)

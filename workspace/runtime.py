@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app
 from flask_login import current_user
 
+from .events import EventBus
 from .extensions import db
 
 if TYPE_CHECKING:
     from .git import RepoStore
     from .models import User
     from .services.context import Ctx, Settings
+    from .services.reading import ReadingCache
 
 _lock = threading.Lock()
 
@@ -57,4 +59,18 @@ def ctx(user: User | None = None, app: Flask | None = None) -> Ctx:
 
     if user is None and current_user and current_user.is_authenticated:
         user = current_user._get_current_object()  # type: ignore[attr-defined]
-    return Ctx(db.session, repo_store(app), settings(app), user)
+    return Ctx(db.session, repo_store(app), settings(app), user, event_bus(app))
+
+
+def event_bus(app: Flask | None = None) -> EventBus:
+    """Return the app's event bus (its subscribers are registered in create_app)."""
+    app = app or _app()
+    return app.extensions.setdefault("events", EventBus())
+
+
+def reading_cache(app: Flask | None = None) -> ReadingCache:
+    """Return the app's in-process reading cache (one per app, made on first use); the
+    request's batch of cache rows is kept by blueprints.reading.reading_caches."""
+    from .services.reading import reading_cache as app_cache
+
+    return app_cache(app or _app())

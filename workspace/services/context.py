@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..content.paths import lesson_path
+from ..events import EventBus
 from ..git import Author, RepoStore
 from ..models import Course, User
 
@@ -59,6 +60,8 @@ class Ctx:
     store: RepoStore
     settings: Settings
     user: User | None = None
+    # Where use cases announce what they changed; the app's bus has its subscribers.
+    events: EventBus = field(default_factory=EventBus, repr=False)
 
     def acting(self, user: User | None) -> Ctx:
         """Return the same context with another acting user."""

@@ -1,21 +1,18 @@
 """The permission function: web views, the JSON API and git pushes all ask it.
 
-`permissions()` answers what a user may do in a network or one of its courses, as a flag set.
-`require_network()` / `require_course()` load the object for a view and refuse with 404 when the
-user may not even see it (so private networks do not leak their existence) or 403 when they may
-see it but not do the thing asked.
+`permissions()` answers what a user may do in a network or one of its courses, as a flag set;
+`readable_networks()` is the same rule as a SQL condition for listings. This module is policy
+only (no Flask): views ask it through `blueprints._guards` (`require_network()`,
+`require_course()`), the JSON API and git through the same `permissions()`.
 """
 
 from __future__ import annotations
 
 import enum
 
-from flask import abort, redirect, request
-from flask_login import current_user
-from sqlalchemy import ColumnElement, or_, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session, object_session
 
-from .extensions import db
 from .models import (
     Course,
     CourseRedirect,
@@ -50,11 +47,19 @@ ROLE_ACCESS: dict[str, Access] = {
 }
 
 
+def _session_of(network: Network) -> Session:
+    """Return the session `network` was loaded in (callers may pass their own instead)."""
+    session = object_session(network)
+    if session is None:
+        raise LookupError("The network is not attached to a database session.")
+    return session
+
+
 def membership_of(session: Session, user: User | None, network: Network) -> Membership | None:
     """Return the user's membership in this network, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return session.scalar(db.select(Membership).filter_by(network_id=network.id, user_id=user.id))
+    return session.scalar(select(Membership).filter_by(network_id=network.id, user_id=user.id))
 
 
 def _leads_an_ancestor(session: Session, user: User, network: Network) -> bool:
@@ -83,7 +88,7 @@ def permissions(
     Anonymous users may read public networks. A read-scoped personal access token caps the
     result at READ. An archived course is read-only for everyone.
     """
-    session = session or db.session
+    session = session or _session_of(network)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     if authenticated and user.is_site_admin:
         granted = Access.everything()
@@ -114,70 +119,28 @@ def readable_networks(user: User | None) -> ColumnElement[bool]:
     if user.is_site_admin:
         return true()
     led = (
-        db.select(Membership.network_id.label("id"))
+        select(Membership.network_id.label("id"))
         .filter_by(user_id=user.id, role=Role.LEADER.value)
         .cte("led", recursive=True)
     )
-    led = led.union(db.select(Network.id).join(led, Network.parent_id == led.c.id))
-    mine = db.select(Membership.network_id).filter_by(user_id=user.id)
+    led = led.union(select(Network.id).join(led, Network.parent_id == led.c.id))
+    mine = select(Membership.network_id).filter_by(user_id=user.id)
     return or_(
         Network.visibility == Visibility.PUBLIC.value,
         Network.id.in_(mine),
-        Network.id.in_(db.select(led.c.id)),
+        Network.id.in_(select(led.c.id)),
     )
 
 
-def _current_user() -> User | None:
-    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
-
-
-def _refuse(granted: Access, need: Access) -> None:
-    if not granted & Access.READ:
-        abort(404)
-    if (granted & need) != need:
-        abort(403)
-
-
-def require_network(slug: str, need: Access = Access.READ) -> tuple[Network, Access]:
-    """Return the network and the current user's access, or abort with 404/403."""
-    network = db.session.scalar(db.select(Network).filter_by(slug=slug))
-    if network is None:
-        abort(404)
-    granted = permissions(_current_user(), network)
-    _refuse(granted, need)
-    return network, granted
-
-
-def find_course(network: Network, slug: str) -> tuple[Course | None, bool]:
+def find_course(
+    network: Network, slug: str, session: Session | None = None
+) -> tuple[Course | None, bool]:
     """Return (course, redirected): the course by slug, or by an old slug after a rename."""
-    course = db.session.scalar(db.select(Course).filter_by(network_id=network.id, slug=slug))
+    session = session or _session_of(network)
+    course = session.scalar(select(Course).filter_by(network_id=network.id, slug=slug))
     if course is not None:
         return course, False
-    redirect = db.session.scalar(
-        db.select(CourseRedirect).filter_by(network_id=network.id, old_slug=slug)
+    redirect = session.scalar(
+        select(CourseRedirect).filter_by(network_id=network.id, old_slug=slug)
     )
     return (redirect.course, True) if redirect is not None else (None, False)
-
-
-def require_course(
-    net: str, slug: str, need: Access = Access.READ
-) -> tuple[Network, Course, Access]:
-    """Return the network, course and access for a course URL, or abort with 404/403.
-
-    A renamed course's old slug redirects to the same page under the new slug (views name
-    their URL arguments `net` and `course`), so old links and clone URLs keep working.
-    """
-    network = db.session.scalar(db.select(Network).filter_by(slug=net))
-    if network is None:
-        abort(404)
-    course, redirected = find_course(network, slug)
-    if course is None:
-        abort(404)
-    granted = permissions(_current_user(), network, course)
-    _refuse(granted, need)
-    if redirected and request.endpoint:
-        from .web import this_page_url
-
-        code = 301 if request.method in ("GET", "HEAD") else 308
-        abort(redirect(this_page_url(course=course.slug), code=code))
-    return network, course, granted

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
-from .runtime import repo_store
+from .runtime import ctx, repo_store
 
 
 def register_commands(app: Flask) -> None:
@@ -99,7 +99,7 @@ def seed_demo_command() -> None:
     """Create a demo network with a course, lessons and people; running it twice changes nothing."""
     from .services.demo import seed_demo
 
-    for line in seed_demo(db.session, repo_store(), current_app.config):
+    for line in seed_demo(ctx()):
         click.echo(line)
 
 

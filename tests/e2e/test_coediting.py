@@ -16,8 +16,8 @@ from testdata import png
 from workspace.extensions import db
 from workspace.git import Write
 from workspace.models.editing import Draft
-from workspace.runtime import repo_store
-from workspace.services.courses import CourseFields, commit_author, create_course
+from workspace.runtime import ctx, repo_store, settings
+from workspace.services.courses import CourseFields, create_course
 
 pytestmark = pytest.mark.e2e
 
@@ -49,10 +49,10 @@ def lab(make_user: Any, make_network: Any) -> dict[str, Any]:
     ben = make_user("ben", display_name="Ben")
     network = make_network("lab", ana, members={ben: "member"})
     fields = CourseFields(title="Physics", slug="physics", subject="Physics", grade_band="9-12")
-    course = create_course(db.session, repo_store(), ana, network, fields)
+    course = create_course(ctx(ana), network, fields)
     with repo_store().open(course.id) as repo:
         changes = [Write("course.yaml", COURSE_YAML.encode()), Write(PATH, TEXT.encode())]
-        repo.commit(changes, commit_author(ana), "Add ramps", base=repo.head())
+        repo.commit(changes, settings().author(ana), "Add ramps", base=repo.head())
     return {"ana": ana, "ben": ben, "course": course}
 
 

@@ -1,43 +1,43 @@
-"""The storage engine and the content format stay free of Flask and the database models."""
+"""The layers and areas hold: the import-linter contracts in pyproject.toml are kept.
+
+The contracts say that the storage engine and the content format import nothing of the app and
+no Flask, that use cases import no Flask, that the layers go blueprints -> services -> models,
+content and git and never back, that service areas meet only through their public __init__,
+and that no package's modules import each other in a circle.
+"""
 
 from __future__ import annotations
 
-import ast
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-
-PACKAGE = Path(__file__).resolve().parents[2] / "workspace"
-FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "workspace.models")
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def imported_modules(path: Path) -> set[str]:
-    """Return every absolute module name a source file imports (relative ones resolved)."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    package_parts = ["workspace", *path.relative_to(PACKAGE).parent.parts]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package_parts[: len(package_parts) - node.level + 1]
-                found.add(".".join([*base, node.module] if node.module else base))
-            elif node.module:
-                found.add(node.module)
-    return found
+def test_import_contracts_are_kept():
+    lint = Path(sys.executable).with_name("lint-imports")
+    proc = subprocess.run(
+        [str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 broken" in proc.stdout
 
 
-@pytest.mark.parametrize("area", ["git", "content"])
-def test_engine_and_content_import_neither_flask_nor_models(area: str):
-    files = sorted((PACKAGE / area).rglob("*.py"))
-    assert files, f"workspace/{area} has no modules"
-    for path in files:
-        for module in imported_modules(path):
-            for forbidden in FORBIDDEN:
-                assert not (module == forbidden or module.startswith(forbidden + ".")), (
-                    f"{path.relative_to(PACKAGE)} imports {module}"
-                )
-    other = "content" if area == "git" else "git"
-    for path in files:
-        assert not any(m.startswith(f"workspace.{other}") for m in imported_modules(path))
+def test_a_wrong_import_breaks_a_contract(tmp_path: Path):
+    # The contracts can fail: a copy of the package whose storage engine imports Flask.
+    copy = tmp_path / "workspace"
+    subprocess.run(["cp", "-r", str(ROOT / "workspace"), str(copy)], check=True)
+    (copy / "git" / "leak.py").write_text("import flask\n")
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    lint = Path(sys.executable).with_name("lint-imports")
+    proc = subprocess.run(
+        [str(lint), "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode != 0
+    assert "workspace.git.leak -> flask" in proc.stdout

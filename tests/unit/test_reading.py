@@ -10,14 +10,17 @@ from workspace.content import outline_with_tree, parse_course, parse_lesson_path
 from workspace.extensions import db
 from workspace.git import Author, RepoStore, TreeEntry
 from workspace.models import LessonSummary, RenderedBlob
+from workspace.runtime import reading_cache
 from workspace.services.reading import (
+    Caches,
     CourseFiles,
+    CourseLinks,
     LessonLinks,
+    PendingRows,
     ReadingCache,
     cached_html,
     cached_summaries,
     read_blobs,
-    reading_cache,
     reading_order,
     summarize,
 )
@@ -57,6 +60,12 @@ def test_links_in_an_earlier_version_stay_in_that_version() -> None:
     assert PINNED.resolve("images/x.png") == f"/n/s/c/raw/{sha}/units/motion/lessons/images/x.png"
 
 
+def test_course_links_point_at_main_for_the_newest_version_and_pin_older_ones() -> None:
+    site = CourseLinks(raw_base="/n/s/c/raw", lesson_base="/n/s/c/lessons")
+    assert site.lesson("motion", "main", "a" * 40) == HEAD
+    assert site.lesson("motion", "a" * 10, "a" * 40) == PINNED
+
+
 def test_link_contexts_differ_wherever_urls_would() -> None:
     other_unit = LessonLinks("energy", HEAD.raw_base, HEAD.lesson_base)
     renamed = LessonLinks("motion", "/n/s/d/raw/main", "/n/s/d/lessons")
@@ -76,18 +85,19 @@ def test_cache_forgets_the_least_recently_used_beyond_its_size() -> None:
 
 def test_html_is_rendered_once_per_blob_version_and_context(app: Any) -> None:
     calls: list[str] = []
+    caches = Caches(reading_cache())
 
     def render() -> str:
         calls.append("x")
         return "<p>hi</p>"
 
     for _ in range(3):
-        assert cached_html(db.session, "b1", "1", "ctx", render) == "<p>hi</p>"
+        assert cached_html(db.session, "b1", "1", "ctx", render, caches) == "<p>hi</p>"
     reading_cache().clear()
-    assert cached_html(db.session, "b1", "1", "ctx", render) == "<p>hi</p>"  # from the table
+    assert cached_html(db.session, "b1", "1", "ctx", render, caches) == "<p>hi</p>"  # the table
     assert len(calls) == 1
-    cached_html(db.session, "b1", "2", "ctx", render)  # a new renderer version
-    cached_html(db.session, "b1", "1", "other", render)  # another link context
+    cached_html(db.session, "b1", "2", "ctx", render, caches)  # a new renderer version
+    cached_html(db.session, "b1", "1", "other", render, caches)  # another link context
     assert len(calls) == 3
     assert db.session.scalar(db.select(db.func.count()).select_from(RenderedBlob)) == 3
 
@@ -99,15 +109,34 @@ def test_summaries_are_made_only_for_blobs_no_cache_has(app: Any) -> None:
         made.extend(blob_ids)
         return {blob_id: {"title": blob_id.upper()} for blob_id in blob_ids}
 
-    assert cached_summaries(db.session, ["a", "b", "a"], make) == {
+    caches = Caches(reading_cache())
+    assert cached_summaries(db.session, ["a", "b", "a"], make, caches) == {
         "a": {"title": "A"},
         "b": {"title": "B"},
     }
     reading_cache().clear()
-    found = cached_summaries(db.session, ["a", "b", "c"], make)
+    found = cached_summaries(db.session, ["a", "b", "c"], make, caches)
     assert found["c"] == {"title": "C"}
     assert made == ["a", "b", "c"]
     assert db.session.scalar(db.select(db.func.count()).select_from(LessonSummary)) == 3
+
+
+def test_batched_cache_rows_wait_for_the_flush_and_are_stored_once(app: Any) -> None:
+    pending = PendingRows()
+    caches = Caches(ReadingCache(), pending)
+    cached_html(db.session, "b1", "1", "ctx", lambda: "<p>hi</p>", caches)
+    cached_summaries(db.session, ["s1"], lambda ids: {i: {"title": i} for i in ids}, caches)
+    count = db.select(db.func.count()).select_from(RenderedBlob)
+    assert len(pending) == 2 and db.session.scalar(count) == 0
+    pending.flush(db.session)
+    pending.flush(db.session)  # nothing left to store twice
+    assert len(pending) == 0 and db.session.scalar(count) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(LessonSummary)) == 1
+
+
+def test_the_app_keeps_one_reading_cache(app: Any) -> None:
+    assert reading_cache() is reading_cache(app)
+    assert isinstance(reading_cache(), ReadingCache)
 
 
 def test_many_blobs_are_read_in_one_batch_byte_for_byte(tmp_path: Any) -> None:
@@ -151,5 +180,5 @@ def test_reading_order_matches_the_course_index_order(app: Any) -> None:
     files = CourseFiles(1, "f" * 40, outline, None, entries, lessons)
     index = outline_with_tree(outline, paths)
     expected = [(e.unit, e.slug) for e in index.lessons if e.status != "missing"]
-    assert reading_order(files) == expected
+    assert reading_order(files, Caches()) == expected
     assert expected[:4] == [("b", "two"), ("b", "one"), ("b", "aardvark"), ("a", "solo")]

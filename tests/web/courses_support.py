@@ -7,11 +7,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Course, Network, User
-from workspace.runtime import repo_store
-from workspace.services.courses import CourseFields, commit_author, create_course
+from workspace.runtime import ctx, repo_store, settings
+from workspace.services.courses import CourseFields, create_course
 
 ROLES = ["reader", "partner", "member"]
 
@@ -28,7 +27,7 @@ def make_school(make_user: Any, make_network: Any, public: bool = False) -> dict
 def make_course(network: Network, user: User, slug: str = "physics", **fields: Any) -> Course:
     """Return a new course made by `user` through the course service (row, repo, first commit)."""
     values = {"title": "Physics in Motion", "subject": "Physics", "grade_band": "9-12", **fields}
-    return create_course(db.session, repo_store(), user, network, CourseFields(slug=slug, **values))
+    return create_course(ctx(user), network, CourseFields(slug=slug, **values))
 
 
 def commit_files(
@@ -40,7 +39,7 @@ def commit_files(
         for path, data in files.items()
     ]
     with repo_store().open(course.id) as repo:
-        return repo.commit(changes, commit_author(user), message, base=repo.head()).commit
+        return repo.commit(changes, settings().author(user), message, base=repo.head()).commit
 
 
 def git(course: Course, *args: str) -> str:

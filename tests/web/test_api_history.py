@@ -8,8 +8,7 @@ import pytest
 from courses_support import COURSE_YAML, commit_files, git, lesson_file, make_course, make_school
 
 from workspace.git import Rename, Write
-from workspace.runtime import repo_store
-from workspace.services.courses import commit_author
+from workspace.runtime import repo_store, settings
 
 API = "/api/v1/n/school/physics"
 SPEED = "units/motion/lessons/speed.md"
@@ -42,7 +41,7 @@ def _walk(client: Any, query: dict[str, Any]) -> tuple[list[str], int]:
 def test_history_pages_by_cursor_without_gaps_or_duplicates(
     client: Any, school: dict[str, Any]
 ) -> None:
-    course, author = school["course"], commit_author(school["member"])
+    course, author = school["course"], settings().author(school["member"])
     with repo_store().open(course.id) as repo:
         for number in range(84):
             change = Write(f"units/motion/lessons/l{number % 5}.md", f"v{number}\n".encode())
@@ -69,7 +68,9 @@ def test_history_of_one_file_follows_renames(client: Any, school: dict[str, Any]
     first = commit_files(course, member, {SPEED: lesson_file("Speed")}, "Add")
     commit_files(course, member, {"README.md": "# Physics\n"}, "Readme")
     with repo_store().open(course.id) as repo:
-        moved = repo.commit([Rename(SPEED, VELOCITY)], commit_author(member), "Rename", repo.head())
+        moved = repo.commit(
+            [Rename(SPEED, VELOCITY)], settings().author(member), "Rename", repo.head()
+        )
     body = client.get(f"{API}/history", query_string={"path": VELOCITY}).get_json()
     assert [c["sha"] for c in body["commits"]] == [moved.commit, first]
     assert body["commits"][0]["files"] == [{"status": "R", "path": VELOCITY, "old_path": SPEED}]

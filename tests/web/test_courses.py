@@ -13,6 +13,7 @@ from courses_support import (
     make_course,
     make_school,
 )
+from unchanged import NOT_ALLOWED, NOT_FOUND, unchanged
 
 from workspace.access import Access, permissions
 from workspace.extensions import db
@@ -62,49 +63,56 @@ def test_member_creates_a_course_with_a_repository_whose_first_commit_is_theirs(
     assert "Physics in Motion" in activity.summary
 
 
+REFUSED = {403: NOT_ALLOWED, 404: NOT_FOUND}
+
+
 @pytest.mark.parametrize("role, status", [("reader", 403), ("partner", 403), ("outsider", 404)])
 def test_only_members_may_create_courses(
-    client: Any, school: dict[str, Any], role: str, status: int
+    app: Any, client: Any, school: dict[str, Any], role: str, status: int
 ) -> None:
     client.login_as(school[role])
     assert client.get("/n/school/courses/new").status_code == status
-    assert client.post("/n/school/courses/new", data=_new_form()).status_code == status
+    with unchanged(app, network=school["network"]):
+        response = client.post("/n/school/courses/new", data=_new_form())
+    assert response.status_code == status
+    assert REFUSED[status] in response.get_data(as_text=True)
     assert _course() is None
 
 
 def test_visitor_is_sent_to_sign_in_before_creating_a_course(
-    client: Any, school: dict[str, Any]
+    app: Any, client: Any, school: dict[str, Any]
 ) -> None:
     response = client.get("/n/school/courses/new")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+    with unchanged(app, network=school["network"]):
+        response = client.post("/n/school/courses/new", data=_new_form())
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
 
 
 @pytest.mark.parametrize(
-    "slug, message",
+    "fields, message",
     [
-        ("members", "names a page of the network"),
-        ("git", "names a page of the network"),
-        ("Physics!", "lowercase letters"),
-        ("-physics", "lowercase letters"),
-        ("p", "2 to 64"),
+        pytest.param({"slug": "members"}, "names a page of the network", id="reserved-members"),
+        pytest.param({"slug": "git"}, "names a page of the network", id="reserved-git"),
+        pytest.param({"slug": "Physics!"}, "lowercase letters", id="slug-punctuation"),
+        pytest.param({"slug": "-physics"}, "lowercase letters", id="slug-leading-dash"),
+        pytest.param({"slug": "p"}, "2 to 64", id="slug-too-short"),
+        pytest.param(
+            {"slug": "taken", "title": "Other"}, "already has a course called", id="slug-taken"
+        ),
     ],
 )
-def test_course_slugs_are_validated_and_reserved_words_refused(
-    client: Any, school: dict[str, Any], slug: str, message: str
+def test_a_new_course_with_a_bad_address_is_refused_with_the_reason(
+    app: Any, client: Any, school: dict[str, Any], fields: dict[str, str], message: str
 ) -> None:
+    make_course(school["network"], school["lead"], slug="taken", title="Taken")
     client.login_as(school["member"])
-    response = client.post("/n/school/courses/new", data=_new_form(slug=slug))
+    with unchanged(app, network=school["network"]):
+        response = client.post("/n/school/courses/new", data=_new_form(**fields))
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(db.select(Course)) is None
-
-
-def test_a_taken_slug_is_refused_with_a_message(client: Any, school: dict[str, Any]) -> None:
-    make_course(school["network"], school["lead"])
-    client.login_as(school["member"])
-    response = client.post("/n/school/courses/new", data=_new_form(title="Other"))
-    assert "already has a course called" in response.get_data(as_text=True)
     assert len(db.session.scalars(db.select(Course)).all()) == 1
 
 
@@ -114,7 +122,8 @@ def test_failed_repository_creation_leaves_no_course_row(
     # The first course gets id 1; a folder already in its place makes the repository fail.
     (Path(app.config["REPOS_ROOT"]) / "1.git").mkdir(parents=True)
     client.login_as(school["member"])
-    response = client.post("/n/school/courses/new", data=_new_form())
+    with unchanged(app, network=school["network"]):  # the folder in the way stays as it was
+        response = client.post("/n/school/courses/new", data=_new_form())
     assert response.status_code == 200
     assert "already has a repository" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -150,13 +159,15 @@ def _settings(**overrides: str) -> dict[str, str]:
     "role, status", [("member", 403), ("reader", 403), ("partner", 403), ("outsider", 404)]
 )
 def test_only_leaders_reach_course_settings(
-    client: Any, school: dict[str, Any], role: str, status: int
+    app: Any, client: Any, school: dict[str, Any], role: str, status: int
 ) -> None:
-    make_course(school["network"], school["lead"])
+    course = make_course(school["network"], school["lead"])
     client.login_as(school[role])
     assert client.get("/n/school/physics/settings").status_code == status
-    response = client.post("/n/school/physics/settings", data=_settings(title="Hacked"))
+    with unchanged(app, course=course):
+        response = client.post("/n/school/physics/settings", data=_settings(title="Hacked"))
     assert response.status_code == status
+    assert REFUSED[status] in response.get_data(as_text=True)
     assert _course().title == "Physics in Motion"
 
 
@@ -227,11 +238,12 @@ def test_a_new_course_may_take_a_slug_freed_by_a_rename(
     assert client.get("/n/school/first/").status_code == 200
 
 
-def test_renaming_to_a_taken_slug_is_refused(client: Any, school: dict[str, Any]) -> None:
-    make_course(school["network"], school["lead"])
+def test_renaming_to_a_taken_slug_is_refused(app: Any, client: Any, school: dict[str, Any]) -> None:
+    course = make_course(school["network"], school["lead"])
     make_course(school["network"], school["lead"], slug="chemistry", title="Chemistry")
     client.login_as(school["lead"])
-    response = client.post("/n/school/physics/settings", data=_settings(slug="chemistry"))
+    with unchanged(app, course=course):
+        response = client.post("/n/school/physics/settings", data=_settings(slug="chemistry"))
     assert response.status_code == 200
     assert "already has a course called" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -242,7 +254,7 @@ def test_renaming_to_a_taken_slug_is_refused(client: Any, school: dict[str, Any]
 
 
 def test_archiving_makes_the_course_read_only_until_unarchived(
-    client: Any, school: dict[str, Any]
+    app: Any, client: Any, school: dict[str, Any]
 ) -> None:
     course = make_course(school["network"], school["lead"])
     network, member = school["network"], school["member"]
@@ -256,7 +268,9 @@ def test_archiving_makes_the_course_read_only_until_unarchived(
     assert Access.WRITE not in permissions(member, network, course)
     assert Access.WRITE not in permissions(school["lead"], network, course)
     # Settings that write course.yaml are refused while archived.
-    response = client.post("/n/school/physics/settings", data=_settings(title="Changed"))
+    with unchanged(app, course=course):
+        response = client.post("/n/school/physics/settings", data=_settings(title="Changed"))
+    assert response.status_code == 200
     assert "unarchive it to change its settings" in response.get_data(as_text=True)
     client.login_as(member)
     home = client.get("/n/school/physics/").get_data(as_text=True)
@@ -270,30 +284,39 @@ def test_archiving_makes_the_course_read_only_until_unarchived(
     assert Access.WRITE in permissions(member, network, course)
 
 
-def test_members_cannot_archive(client: Any, school: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "action, form",
+    [
+        pytest.param("archive", {"archived": "1"}, id="archive"),
+        pytest.param("delete", {"confirmation": "physics"}, id="delete"),
+    ],
+)
+def test_members_cannot_archive_or_delete_a_course(
+    app: Any, client: Any, school: dict[str, Any], action: str, form: dict[str, str]
+) -> None:
     course = make_course(school["network"], school["lead"])
     client.login_as(school["member"])
-    response = client.post("/n/school/physics/settings/archive", data={"archived": "1"})
+    with unchanged(app, course=course):
+        response = client.post(f"/n/school/physics/settings/{action}", data=form)
     assert response.status_code == 403
+    assert NOT_ALLOWED in response.get_data(as_text=True)
     db.session.expire_all()
-    assert not course.is_archived
+    assert _course() is not None and not course.is_archived
+    assert repo_store().exists(course.id)
 
 
 # Delete ------------------------------------------------------------------------------------
 
 
-def test_deleting_needs_a_leader(client: Any, school: dict[str, Any]) -> None:
-    make_course(school["network"], school["lead"])
-    client.login_as(school["member"])
-    response = client.post("/n/school/physics/settings/delete", data={"confirmation": "physics"})
-    assert response.status_code == 403
-    assert _course() is not None
-
-
-def test_deleting_needs_the_slug_typed_exactly(client: Any, school: dict[str, Any]) -> None:
+def test_deleting_needs_the_slug_typed_exactly(
+    app: Any, client: Any, school: dict[str, Any]
+) -> None:
     course = make_course(school["network"], school["lead"])
     client.login_as(school["lead"])
-    response = client.post("/n/school/physics/settings/delete", data={"confirmation": "Physics"})
+    with unchanged(app, course=course):
+        response = client.post(
+            "/n/school/physics/settings/delete", data={"confirmation": "Physics"}
+        )
     assert response.status_code == 200
     assert "exactly to confirm" in response.get_data(as_text=True)
     assert _course() is not None

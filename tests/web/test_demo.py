@@ -26,7 +26,7 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(runner):
     with repo_store().open(course.id) as repo:
         head = repo.head()
         history = repo.history(limit=50).commits
-    assert len(history) == 4  # the course, then three lessons by three teachers
+    assert len(history) == 6  # the course, then two units and three lessons by three teachers
     assert len({c.author_name for c in history}) == 3
 
     second = runner.invoke(args=["seed-demo"])

@@ -9,9 +9,9 @@ import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
 
 from workspace.git import Rename, Write
-from workspace.runtime import repo_store
+from workspace.runtime import ctx, repo_store, settings
 from workspace.services import reading as history
-from workspace.services.courses import commit_author
+from workspace.services.context import LessonRef
 
 SPEED = "units/motion/lessons/speed.md"
 VELOCITY = "units/motion/lessons/velocity.md"
@@ -58,7 +58,7 @@ def _walk_history(client: Any, url: str) -> tuple[list[str], int]:
 def test_course_history_pages_by_cursor_without_gaps_or_duplicates(
     client: Any, school: dict[str, Any]
 ) -> None:
-    course, author = school["course"], commit_author(school["member"])
+    course, author = school["course"], settings().author(school["member"])
     with repo_store().open(course.id) as repo:
         for number in range(120):
             change = Write(f"units/motion/lessons/l{number % 7}.md", f"# Draft {number}\n".encode())
@@ -118,7 +118,7 @@ def _renamed_lesson(school: dict[str, Any]) -> dict[str, str]:
     commit_files(course, member, {"units/motion/unit.md": "---\ntitle: Motion\n---\n"}, "Unit")
     with repo_store().open(course.id) as repo:
         ids["rename"] = repo.commit(
-            [Rename(SPEED, VELOCITY)], commit_author(member), "Rename", base=repo.head()
+            [Rename(SPEED, VELOCITY)], settings().author(member), "Rename", base=repo.head()
         ).commit
     ids["after"] = commit_files(
         course, school["lead"], {VELOCITY: lesson_file("Velocity", "Faster.\n")}, "Retitle"
@@ -153,17 +153,20 @@ def test_comparing_a_version_from_before_a_rename_with_both_names_shows_the_rena
     app: Any, school: dict[str, Any]
 ) -> None:
     ids = _renamed_lesson(school)
-    with app.app_context(), repo_store().open(school["course"].id) as repo:
-        page = history.lesson_history(repo, VELOCITY)
-        entry = next(e for e in page.entries if e.commit.sha == ids["edit"])
+    course = school["course"]
+    with app.app_context():
+        found = history.lesson_history_page(ctx(), LessonRef(course, "motion", "velocity"))
+        assert found.path == VELOCITY and found.exists
+        entry = next(e for e in found.page.entries if e.commit.sha == ids["edit"])
         assert entry.compare_paths(VELOCITY) == [SPEED, VELOCITY]
-        assert page.entries[0].compare_paths(VELOCITY) == [VELOCITY]
-        changes = history.compare(repo, ids["edit"], "main", entry.compare_paths(VELOCITY))
-        assert [(f.diff.status, f.diff.path, f.diff.old_path) for f in changes.files] == [
+        assert found.page.entries[0].compare_paths(VELOCITY) == [VELOCITY]
+        compared = history.compare_page(ctx(), course, ids["edit"], "main", [SPEED, VELOCITY])
+        assert [(f.diff.status, f.diff.path, f.diff.old_path) for f in compared.changes.files] == [
             ("R", VELOCITY, SPEED)
         ]
-        only_new = history.compare(repo, ids["edit"], "main", VELOCITY)
-        assert [f.diff.status for f in only_new.files] == ["A"]
+        assert (compared.old.sha, compared.new.sha) == (ids["edit"], ids["after"])
+        only_new = history.compare_page(ctx(), course, ids["edit"], "main", VELOCITY)
+        assert [f.diff.status for f in only_new.changes.files] == ["A"]
 
 
 def test_lesson_created_with_the_course_shows_as_added_in_the_first_commit(
@@ -181,7 +184,7 @@ def test_lesson_created_with_the_course_shows_as_added_in_the_first_commit(
 def test_lesson_history_pages_follow_renames_across_pages(
     client: Any, school: dict[str, Any]
 ) -> None:
-    course, author = school["course"], commit_author(school["member"])
+    course, author = school["course"], settings().author(school["member"])
     with repo_store().open(course.id) as repo:
         for number in range(30):
             repo.commit([Write(SPEED, f"v{number}\n".encode())], author, "Speed", repo.head())

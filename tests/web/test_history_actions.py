@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
+from unchanged import FORM_EXPIRED, NOT_ALLOWED, unchanged
 
 from workspace.extensions import db
 from workspace.git import Rename
 from workspace.models import Activity
-from workspace.runtime import repo_store
-from workspace.services.courses import commit_author
+from workspace.runtime import repo_store, settings
 from workspace.services.reading import MAX_WORD_BLOCK, collapse_unchanged, prose_diff
 
 SPEED = "units/motion/lessons/speed.md"
@@ -158,7 +158,9 @@ def test_restoring_a_lesson_under_its_earlier_name_keeps_the_current_name(
 ) -> None:
     course, member = school["course"], school["member"]
     with repo_store().open(course.id) as repo:
-        repo.commit([Rename(SPEED, VELOCITY)], commit_author(member), "Rename", base=repo.head())
+        repo.commit(
+            [Rename(SPEED, VELOCITY)], settings().author(member), "Rename", base=repo.head()
+        )
     client.login_as(member)
     history = _text(client.get(f"{BASE}/history/motion/velocity"))
     assert f'name="from" value="{SPEED}"' in history  # earlier versions post their old name
@@ -185,32 +187,43 @@ def test_restoring_a_deleted_lesson_brings_it_back(client: Any, school: dict[str
     assert git(course, "show", f"main:{SPEED}") == V3
 
 
-def test_readers_cannot_restore_and_see_no_restore_button(
-    client: Any, school: dict[str, Any]
+@pytest.mark.parametrize(
+    "who, button, csrf, status, message",
+    [
+        pytest.param("reader", False, True, 403, NOT_ALLOWED, id="reader"),
+        pytest.param("member", True, False, 400, FORM_EXPIRED, id="member-without-form-token"),
+    ],
+)
+def test_a_refused_restore_changes_nothing_and_says_why(
+    app: Any,
+    client: Any,
+    school: dict[str, Any],
+    who: str,
+    button: bool,
+    csrf: bool,
+    status: int,
+    message: str,
 ) -> None:
-    client.login_as(school["reader"])
-    assert "Restore this version" not in _text(client.get(f"{BASE}/history/motion/speed"))
+    client.login_as(school[who])
+    shown = "Restore this version" in _text(client.get(f"{BASE}/history/motion/speed"))
+    assert shown is button  # readers see no restore button
     head = _head(school)
-    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": school["v1"]})
-    assert response.status_code == 403
-    assert _head(school) == head
-
-
-def test_restore_without_the_form_token_is_refused(client: Any, school: dict[str, Any]) -> None:
-    client.login_as(school["member"])
-    assert "Restore this version" in _text(client.get(f"{BASE}/history/motion/speed"))
-    head = _head(school)
-    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": school["v1"]}, csrf=False)
-    assert response.status_code == 400
+    with unchanged(app, course=school["course"]):
+        response = client.post(
+            f"{BASE}/restore/motion/speed", data={"rev": school["v1"]}, csrf=csrf
+        )
+    assert response.status_code == status
+    assert message in _text(response)
     assert _head(school) == head
 
 
 def test_restoring_a_version_in_which_the_lesson_did_not_exist_explains_why(
-    client: Any, school: dict[str, Any]
+    app: Any, client: Any, school: dict[str, Any]
 ) -> None:
     first = git(school["course"], "rev-list", "--max-parents=0", "main").strip()
     client.login_as(school["member"])
-    response = client.post(f"{BASE}/restore/motion/speed", data={"rev": first})
+    with unchanged(app, course=school["course"]):
+        response = client.post(f"{BASE}/restore/motion/speed", data={"rev": first})
     assert response.status_code == 302
     assert response.headers["Location"] == f"{BASE}/history/motion/speed"
     page = _text(client.get(response.headers["Location"]))

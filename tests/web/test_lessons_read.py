@@ -18,8 +18,7 @@ from courses_support import (
 
 from workspace.extensions import db
 from workspace.models import RenderedBlob
-from workspace.runtime import repo_store
-from workspace.services.reading import reading_cache
+from workspace.runtime import reading_cache, repo_store
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from unchanged import NOT_ALLOWED, NOT_FOUND, unchanged
 
 from workspace.extensions import db
 from workspace.models import Activity, JoinRequest, Membership, Network, User
@@ -39,12 +40,14 @@ def _form(**overrides: Any) -> dict[str, Any]:
 # Creating a network ------------------------------------------------------------------------
 
 
-def test_visitor_is_sent_to_sign_in_before_creating_a_network(client: Any) -> None:
+def test_visitor_is_sent_to_sign_in_before_creating_a_network(app: Any, client: Any) -> None:
     response = client.get("/networks/new")
     assert response.status_code == 302
     assert "/auth/login?next=/networks/new" in response.headers["Location"]
-    response = client.post("/networks/new", data=_form())
+    with unchanged(app):
+        response = client.post("/networks/new", data=_form())
     assert response.status_code == 302
+    assert "Please sign in to start a network." in client.get(response.headers["Location"]).text
     assert db.session.scalar(db.select(Network)) is None
 
 
@@ -75,53 +78,54 @@ def test_slug_is_lowercased(client: Any, make_user: Any) -> None:
     assert db.session.scalar(db.select(Network.slug)) == "physics-first"
 
 
+BAD_SLUG = "Use lowercase letters, digits and dashes, starting and ending with a letter or digit."
+SLUG_LENGTH = "Field must be between 2 and 64 characters long."
+
+
 @pytest.mark.parametrize(
-    ("slug", "message"),
+    ("fields", "message"),
     [
-        ("settings", "is reserved"),
-        ("new", "is reserved"),
-        ("admin", "is reserved"),
-        ("x", "Field must be between 2 and 64 characters long."),
-        ("a" * 65, "Field must be between 2 and 64 characters long."),
-        ("under_score", "lowercase letters, digits and dashes"),
-        ("-dash", "lowercase letters, digits and dashes"),
-        ("two words", "lowercase letters, digits and dashes"),
+        pytest.param({"slug": "settings"}, "“settings” is reserved.", id="reserved-settings"),
+        pytest.param({"slug": "new"}, "“new” is reserved.", id="reserved-new"),
+        pytest.param({"slug": "admin"}, "“admin” is reserved.", id="reserved-admin"),
+        pytest.param({"slug": "x"}, SLUG_LENGTH, id="slug-too-short"),
+        pytest.param({"slug": "a" * 65}, SLUG_LENGTH, id="slug-too-long"),
+        pytest.param({"slug": "under_score"}, BAD_SLUG, id="slug-underscore"),
+        pytest.param({"slug": "-dash"}, BAD_SLUG, id="slug-leading-dash"),
+        pytest.param({"slug": "two words"}, BAD_SLUG, id="slug-with-space"),
+        pytest.param(
+            {"slug": "taken", "name": "Other"},
+            "Another network already uses this address.",
+            id="slug-taken",
+        ),
+        pytest.param(
+            {"purpose": "   "}, "Every network starts from a clear purpose.", id="blank-purpose"
+        ),
     ],
 )
-def test_bad_slugs_are_refused_with_a_reason(
-    client: Any, make_user: Any, slug: str, message: str
+def test_a_new_network_with_a_bad_field_is_refused_with_the_reason(
+    app: Any, client: Any, make_user: Any, make_network: Any, fields: dict, message: str
 ) -> None:
-    client.login_as(make_user("ana"))
-    response = client.post("/networks/new", data=_form(slug=slug))
+    ana = make_user("ana")
+    make_network("taken", ana)
+    client.login_as(ana)
+    with unchanged(app):
+        response = client.post("/networks/new", data=_form(**fields))
     assert response.status_code == 200
     assert message in response.text
-    assert db.session.scalar(db.select(Network)) is None
-
-
-def test_taken_slug_is_refused(client: Any, make_user: Any, make_network: Any) -> None:
-    ana = make_user("ana")
-    make_network("physics-first", ana)
-    client.login_as(ana)
-    response = client.post("/networks/new", data=_form(name="Other"))
-    assert "Another network already uses this address." in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Network)) == 1
 
 
-def test_purpose_is_required(client: Any, make_user: Any) -> None:
-    client.login_as(make_user("ana"))
-    response = client.post("/networks/new", data=_form(purpose="   "))
-    assert "Every network starts from a clear purpose." in response.text
-    assert db.session.scalar(db.select(Network)) is None
-
-
 def test_parent_must_be_a_network_the_creator_leads(
-    client: Any, school: dict[str, Any], make_network: Any
+    app: Any, client: Any, school: dict[str, Any], make_network: Any
 ) -> None:
     member = school["member"]
     client.login_as(member)
     page = client.get("/networks/new")
     assert f'value="{school["network"].id}"' not in page.text  # not offered
-    response = client.post("/networks/new", data=_form(parent_id=str(school["network"].id)))
+    with unchanged(app, network=school["network"]):
+        response = client.post("/networks/new", data=_form(parent_id=str(school["network"].id)))
+    assert response.status_code == 200
     assert "Not a valid choice." in response.text
     assert db.session.scalar(db.select(Network).filter_by(slug="physics-first")) is None
 
@@ -175,12 +179,14 @@ NETWORK_POSTS = [
 @pytest.mark.parametrize("url", NETWORK_POSTS)
 @pytest.mark.parametrize("who", ["anonymous", "outsider"])
 def test_private_network_actions_are_not_found_for_non_members(
-    client: Any, school: dict[str, Any], url: str, who: str
+    app: Any, client: Any, school: dict[str, Any], url: str, who: str
 ) -> None:
     if who != "anonymous":
         client.login_as(school[who])
-    response = client.post(url, data={"role": "leader", "name": "Taken over"})
+    with unchanged(app, network=school["network"]):
+        response = client.post(url, data={"role": "leader", "name": "Taken over"})
     assert response.status_code == 404
+    assert NOT_FOUND in response.text
     assert "Taken over" not in response.text
     assert db.session.scalar(db.select(Network.name).filter_by(slug="school")) == "School"
 
@@ -213,13 +219,16 @@ def test_only_leaders_and_site_admins_open_settings(
 
 
 def test_public_network_is_readable_by_visitors_but_not_editable(
-    client: Any, make_user: Any, make_network: Any
+    app: Any, client: Any, make_user: Any, make_network: Any
 ) -> None:
-    make_network("open", make_user("lead"), public=True)
+    network = make_network("open", make_user("lead"), public=True)
     assert client.get("/n/open/").status_code == 200
     assert client.get("/n/open/members").status_code == 200
     assert client.get("/n/open/settings").status_code == 403
-    assert client.post("/n/open/settings", data=_form()).status_code == 403
+    with unchanged(app, network=network):
+        response = client.post("/n/open/settings", data=_form(name="Taken over"))
+    assert response.status_code == 403
+    assert NOT_ALLOWED in response.text
 
 
 def test_unknown_network_is_not_found(client: Any) -> None:
@@ -229,12 +238,17 @@ def test_unknown_network_is_not_found(client: Any) -> None:
 # Settings ----------------------------------------------------------------------------------
 
 
-def test_leader_changes_settings_and_members_cannot(client: Any, school: dict[str, Any]) -> None:
+def test_leader_changes_settings_and_members_cannot(
+    app: Any, client: Any, school: dict[str, Any]
+) -> None:
     changes = _form(
         name="School Lab", purpose="A sharper purpose.", kind="small_group", visibility="public"
     )
     client.login_as(school["member"])
-    assert client.post("/n/school/settings", data=changes).status_code == 403
+    with unchanged(app, network=school["network"]):
+        refused = client.post("/n/school/settings", data=changes)
+    assert refused.status_code == 403
+    assert NOT_ALLOWED in refused.text
     client.login_as(school["lead"])
     response = client.post("/n/school/settings", data=changes)
     assert response.status_code == 302
@@ -248,24 +262,38 @@ def test_leader_changes_settings_and_members_cannot(client: Any, school: dict[st
     assert network.slug == "school"
 
 
-def test_settings_refuse_an_empty_purpose(client: Any, school: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        pytest.param({"purpose": ""}, "Every network starts from a clear purpose.", id="purpose"),
+        pytest.param({"name": "  "}, "Give the network a name.", id="name"),
+    ],
+)
+def test_settings_refuse_a_blank_name_or_purpose(
+    app: Any, client: Any, school: dict[str, Any], fields: dict, message: str
+) -> None:
     client.login_as(school["lead"])
-    response = client.post("/n/school/settings", data=_form(purpose=""))
-    assert "Every network starts from a clear purpose." in response.text
+    with unchanged(app, network=school["network"]):
+        response = client.post("/n/school/settings", data=_form(**fields))
+    assert response.status_code == 200
+    assert message in response.text
     assert db.session.scalar(db.select(Network.purpose).filter_by(slug="school")).startswith(
         "Improve school"
     )
 
 
 def test_a_network_cannot_be_moved_inside_its_own_sub_network(
-    client: Any, school: dict[str, Any], make_network: Any
+    app: Any, client: Any, school: dict[str, Any], make_network: Any
 ) -> None:
     lead = school["lead"]
     child = make_network("school-lab", lead, parent=school["network"])
     client.login_as(lead)
     page = client.get("/n/school/settings")
     assert f'value="{child.id}"' not in page.text
-    client.post("/n/school/settings", data=_form(parent_id=str(child.id)))
+    with unchanged(app, network=school["network"]):
+        response = client.post("/n/school/settings", data=_form(parent_id=str(child.id)))
+    assert response.status_code == 200
+    assert "Not a valid choice." in response.text
     assert db.session.scalar(db.select(Network.parent_id).filter_by(slug="school")) is None
 
 

@@ -9,7 +9,7 @@ AREAS = (
     "main",
     "accounts.auth",
     "accounts.settings",
-    "networks.views",
+    "networks",
     "courses.views",
     "reading.lessons",
     "editing.editor",

@@ -104,7 +104,7 @@ def _serve(net: str, slug: str, path: str, service: str, query: str) -> Response
     pushing = service == "git-receive-pack"
     if pushing and not granted & Access.WRITE:
         return _refuse_push(caller, network, course)
-    return serve_course(course, caller.user, path, query, pushing)
+    return serve_course(course, caller.user, path, query, pushing, granted)
 
 
 def _authenticate() -> Caller | Response:

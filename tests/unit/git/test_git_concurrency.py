@@ -10,13 +10,13 @@ import pytest
 from gitengine_support import ANA, BO, COURSE_FILES, LESSON, Clone, fsck, lines, run_git
 from gitengine_workers import SHARED, run_in_process, save_many, shared_text, worker_lesson
 
-from workspace.git import ConflictError, CourseRepo, RepoStore, Write, writes
+from workspace.git import ConflictError, CourseRepo, RepoStore, Write
 
 
 def _push_during_next_save(monkeypatch: pytest.MonkeyPatch, clone: Clone, files: dict) -> list:
     """Make a real push land just before the next save moves main; return the pushed ids."""
     pushed: list[str] = []
-    real_swap = writes._swap_main
+    real_swap = CourseRepo.swap_main
 
     def push_then_swap(repo: CourseRepo, new: str, old: str | None) -> bool:
         if not pushed:
@@ -25,7 +25,7 @@ def _push_during_next_save(monkeypatch: pytest.MonkeyPatch, clone: Clone, files:
             clone.push()
         return real_swap(repo, new, old)
 
-    monkeypatch.setattr(writes, "_swap_main", push_then_swap)
+    monkeypatch.setattr(CourseRepo, "swap_main", push_then_swap)
     return pushed
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import abort, request, url_for
 
-from ...extensions import db
-from ...runtime import repo_store
+from ...runtime import ctx
 from ...services import reading
-from . import bp, course_for
+from ..reading import reading_caches
+from . import bp, caller, course_for
 from .shapes import commit_json, diff_json, file_change_json
 
 
@@ -28,8 +28,7 @@ def course_index(net: str, course: str) -> dict[str, Any]:
     """Return the course's units and lessons in course order (at `?rev=`, the newest by default)."""
     network, row, _access = course_for(net, course)
     rev = request.args.get("rev") or "main"
-    with repo_store().open(row.id) as repo:
-        view = reading.course_view(db.session, repo, row.id, rev, row.title)
+    view = reading.course_page(ctx(caller().user), row, rev, caches=reading_caches())
     units = []
     for unit in view.index.units:
         lessons = []
@@ -71,11 +70,7 @@ def course_history(net: str, course: str) -> dict[str, Any]:
     after = request.args.get("after") or None
     path = request.args.get("path") or None
     limit = _limit()
-    with repo_store().open(row.id) as repo:
-        if path is None:
-            page = reading.course_history(repo, after=after, limit=limit)
-        else:
-            page = reading.lesson_history(repo, path, after=after, limit=limit)
+    page = reading.course_history_page(ctx(caller().user), row, after, limit, path=path)
     commits = [
         {**commit_json(e.commit), "files": [file_change_json(f) for f in e.files]}
         for e in page.entries
@@ -87,10 +82,8 @@ def course_history(net: str, course: str) -> dict[str, Any]:
 def commit(net: str, course: str, sha: str) -> dict[str, Any]:
     """Return one commit with the unified diff of every file it changed."""
     _network, row, _access = course_for(net, course)
-    with repo_store().open(row.id) as repo:
-        info = repo.commit_info(sha)
-        diffs = repo.diff(info.parents[0] if info.parents else None, info.sha)
-    return {**commit_json(info), "files": [diff_json(d) for d in diffs]}
+    found = reading.commit_page(ctx(caller().user), row, sha, words=False)
+    return {**commit_json(found.info), "files": [diff_json(f.diff) for f in found.changes.files]}
 
 
 @bp.get("/n/<net>/<course>/compare/<a>...<b>")
@@ -102,7 +95,6 @@ def compare(net: str, course: str, a: str, b: str) -> dict[str, Any]:
     _network, row, _access = course_for(net, course)
     names = [p for p in request.args.getlist("path") if p]
     path = names[0] if len(names) == 1 else names or None
-    with repo_store().open(row.id) as repo:
-        old, new = repo.resolve(a), repo.resolve(b)
-        diffs = repo.diff(old, new, path)
-    return {"base": old, "head": new, "path": path, "files": [diff_json(d) for d in diffs]}
+    changes = reading.compare_page(ctx(caller().user), row, a, b, path, words=False).changes
+    files = [diff_json(f.diff) for f in changes.files]
+    return {"base": changes.old, "head": changes.new, "path": path, "files": files}

@@ -15,9 +15,9 @@ from flask import abort, request
 from ...access import Access
 from ...content.errors import ContentError
 from ...content.frontmatter import parse_lesson
-from ...extensions import db
-from ...runtime import repo_store
+from ...runtime import ctx, repo_store
 from ...services import editing, reading
+from ...services.context import LessonRef
 from ...services.editing import SaveResult
 from . import acting_user, bp, course_for, json_body, text_field
 
@@ -72,10 +72,10 @@ def save(net: str, course: str, unit: str, lesson: str) -> dict[str, Any]:
     base_commit = text_field(data, "base_commit") or ""
     if not base_commit.strip():
         abort(400, description="“base_commit” is empty: send the commit you read the lesson at.")
+    ref = LessonRef(row, unit, lesson)
     result = editing.save_lesson(
-        db.session, repo_store(), acting_user(), row, unit, lesson, content, base_commit.strip(),
-        _message(data),
-    )  # fmt: skip
+        ctx(acting_user()), ref, content, base_commit.strip(), _message(data)
+    )
     body = _result(result)
     asked = f"units/{unit}/lessons/{lesson}.md"
     if result.path and result.path != asked:
@@ -94,9 +94,7 @@ def create(net: str, course: str, unit: str, lesson: str) -> tuple[dict[str, Any
     _network, row, _access = course_for(net, course, Access.WRITE)
     data = json_body() if request.content_length else {}
     result = editing.create_lesson(
-        db.session,
-        repo_store(),
-        acting_user(),
+        ctx(acting_user()),
         row,
         unit,
         lesson,
@@ -117,8 +115,6 @@ def delete(net: str, course: str, unit: str, lesson: str) -> dict[str, Any]:
     )
     if not base_commit.strip():
         abort(400, description="Send “base_commit”: the commit you read the lesson at.")
-    result = editing.delete_lesson(
-        db.session, repo_store(), acting_user(), row, unit, lesson, base_commit.strip(),
-        _message(data),
-    )  # fmt: skip
+    ref = LessonRef(row, unit, lesson)
+    result = editing.delete_lesson(ctx(acting_user()), ref, base_commit.strip(), _message(data))
     return _result(result)

@@ -9,29 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from ...access import Access, require_course, require_network
+from ...access import Access
 from ...extensions import db
 from ...forms.courses import ArchiveForm, CourseForm, CourseSettingsForm, DeleteCourseForm
-from ...git import CommitInfo, CourseRepo, GitStoreError
-from ...models import Course, Network, User
-from ...runtime import repo_store
+from ...git import GitStoreError
+from ...models import Course, Network
+from ...runtime import ctx
 from ...services import courses as service
 from ...services import reading
 from ...services.courses import CourseError, CourseFields
-from ...services.reading import printed_lessons, reading_cache
-from ..reading.lessons import course_links, git_error_page, resolve_or_404
+from .._guards import require_course, require_network
+from ..reading import reading_caches
+from ..reading.lessons import git_error_page, site_links, version_or_404
 
 bp = Blueprint("courses", __name__)
 bp.register_error_handler(GitStoreError, git_error_page)
-RECENT_CHANGES = 10
-
-
-def _user() -> User:
-    return current_user  # type: ignore[return-value]
 
 
 def clone_url_for(network: Network, course: Course) -> str:
@@ -75,7 +71,7 @@ def new(net: str) -> str | BaseResponse:
             license=form.license.data,
         )
         try:
-            course = service.create_course(db.session, repo_store(), _user(), network, fields)
+            course = service.create_course(ctx(), network, fields)
         except CourseError as error:
             _show_error(form, error)
         except GitStoreError as error:
@@ -90,35 +86,24 @@ def new(net: str) -> str | BaseResponse:
 def home(net: str, course: str) -> str:
     """Show the course: units and lessons in order, the clone address, recent changes."""
     network, row, access = require_course(net, course)
-    with repo_store().open(row.id) as repo:
-        view = reading.course_view(db.session, repo, row.id, "main", row.title)
-        recent = _recent_changes(repo, row.id, view.commit)
+    caches = reading_caches()
+    found = reading.course_home(ctx(), row, caches=caches)
     return render_template(
         "courses/home.html",
         network=network,
         course=row,
         access=access,
-        view=view,
-        outline_html=_outline_html(network, row, view),
-        recent=recent,
+        view=found.view,
+        outline_html=_outline_html(network, row, found.view, caches.memory),
+        recent=found.recent,
         clone_url=clone_url_for(network, row),
     )
 
 
-def _recent_changes(repo: CourseRepo, course_id: int, commit: str) -> list[CommitInfo]:
-    """Return the newest commits up to `commit` (cached: a commit's past never changes)."""
-    cache = reading_cache()
-    key = ("recent", course_id, commit)
-    found = cache.get(key)
-    if found is None:
-        found = repo.history(commit, limit=RECENT_CHANGES).commits
-        cache.put(key, found)
-    return found
-
-
-def _outline_html(network: Network, course: Course, view: reading.CourseView) -> Markup:
+def _outline_html(
+    network: Network, course: Course, view: reading.CourseView, cache: reading.ReadingCache
+) -> Markup:
     """Return the rendered outline, made once per commit: a thousand lessons take a while."""
-    cache = reading_cache()
     key = ("outline-html", course.id, view.commit, network.slug, course.slug)
     html = cache.get(key)
     if html is None:
@@ -137,9 +122,7 @@ def settings(net: str, course: str) -> str | BaseResponse:
     if form.validate_on_submit():
         try:
             changed = service.update_course(
-                db.session,
-                repo_store(),
-                _user(),
+                ctx(),
                 row,
                 title=form.title.data,
                 slug=form.slug.data,
@@ -171,7 +154,7 @@ def archive(net: str, course: str) -> BaseResponse:
     network, row, _access = require_course(net, course, Access.MANAGE)
     if ArchiveForm().validate_on_submit():
         archived = request.form.get("archived") == "1"
-        service.set_archived(db.session, _user(), row, archived)
+        service.set_archived(ctx(), row, archived)
         flash("The course is archived: it is read-only." if archived else "The course is "
               "editable again.", "success")  # fmt: skip
     return redirect(url_for("courses.settings", net=network.slug, course=row.slug))
@@ -186,7 +169,7 @@ def delete(net: str, course: str) -> str | BaseResponse:
     if form.validate_on_submit():
         title = row.title
         try:
-            service.delete_course(db.session, repo_store(), _user(), row, form.confirmation.data)
+            service.delete_course(ctx(), row, form.confirmation.data)
         except CourseError as error:
             _show_error(form, error)
         else:
@@ -201,19 +184,13 @@ def delete(net: str, course: str) -> str | BaseResponse:
 def download(net: str, course: str, rev: str) -> Response:
     """Send the whole course at a revision as a zip file."""
     network, row, _access = require_course(net, course)
-    repo = repo_store().open(row.id)
-    try:
-        commit = resolve_or_404(repo, rev)
-    except BaseException:
-        repo.close()
-        raise
-    name = f"{row.slug}-{commit[:10]}"
-
-    body = repo.iter_archive_zip(commit, prefix=f"{name}/")
-    response = Response(body, mimetype="application/zip")
-    # Closed with the response, read or not (a HEAD request, a client that went away).
-    response.call_on_close(repo.close)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+    with version_or_404():
+        archive = reading.course_archive(ctx(), row, rev)
+    response = Response(archive.chunks, mimetype="application/zip")
+    # Closed with the response, read or not (a HEAD request, a client that went away): that
+    # gives the course's repository back.
+    response.call_on_close(archive.chunks.close)
+    response.headers["Content-Disposition"] = f'attachment; filename="{archive.name}.zip"'
     response.headers["Cache-Control"] = "private, no-cache" if rev == "main" else "private"
     return response
 
@@ -223,12 +200,10 @@ def print_course(net: str, course: str) -> str:
     """Show every lesson of the course in order, for printing."""
     network, row, _access = require_course(net, course)
     rev = request.args.get("rev") or "main"
-    with repo_store().open(row.id) as repo:
-        commit = resolve_or_404(repo, rev)
-        view = reading.course_view(db.session, repo, row.id, commit, row.title)
-        lessons = printed_lessons(
-            db.session, repo, view, lambda unit: course_links(network, row, unit, rev, commit)
+    with version_or_404():
+        found = reading.printed_course(
+            ctx(), row, rev, links=site_links(network, row), caches=reading_caches()
         )
     return render_template(
-        "courses/print.html", network=network, course=row, view=view, lessons=lessons
+        "courses/print.html", network=network, course=row, view=found.view, lessons=found.lessons
     )

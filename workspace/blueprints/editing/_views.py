@@ -10,16 +10,25 @@ from flask import abort, flash, jsonify, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ...access import Access, require_course
+from ...access import Access
 from ...content.errors import ContentError
 from ...content.paths import lesson_path
 from ...extensions import db, login_manager
+from ...forms.editing import LessonForm
 from ...git import Author
 from ...models import Course, Network, User
-from ...runtime import repo_store
+from ...runtime import ctx, repo_store
 from ...services import editing
-from ...services.courses import commit_author
-from ...services.editing import EditError, SaveResult, lesson_missing, read_text, resolve_base
+from ...services.context import Ctx, LessonRef
+from ...services.editing import (
+    EditError,
+    SaveResult,
+    file_size,
+    lesson_missing,
+    read_text,
+    resolve_base,
+)
+from .._guards import require_course
 
 ARCHIVED = "This course is archived, so it is read-only. A leader can unarchive it in its settings."
 
@@ -41,6 +50,16 @@ class Target:
         if self.lesson:
             values = {"unit": self.unit, "lesson": self.lesson, **values}
         return url_for(endpoint, net=self.network.slug, course=self.course.slug, **values)
+
+    @property
+    def ctx(self) -> Ctx:
+        """Return the context the editing use cases run in, acting as this target's user."""
+        return ctx(self.user)
+
+    @property
+    def ref(self) -> LessonRef:
+        """Return the reference to the lesson edited."""
+        return LessonRef(self.course, self.unit, self.lesson)
 
     @property
     def lesson_url(self) -> str:
@@ -91,18 +110,7 @@ def save_text(
     t: Target, content: str, base: str, message: str, co_authors: Sequence[Author] = ()
 ) -> SaveResult:
     """Return the result of saving `content` as the target lesson, edited from `base`."""
-    return editing.save_lesson(
-        db.session,
-        repo_store(),
-        t.user,
-        t.course,
-        t.unit,
-        t.lesson,
-        content,
-        base,
-        message or None,
-        co_authors,
-    )
+    return editing.save_lesson(t.ctx, t.ref, content, base, message or None, co_authors)
 
 
 def json_error(error: EditError, **extra: Any) -> tuple[Response, int]:
@@ -146,4 +154,16 @@ def keep_draft(
 
 def user_email(t: Target) -> str:
     """Return the commit email of the acting user (to leave them out of co-authors)."""
-    return commit_author(t.user).email
+    return t.ctx.settings.author(t.user).email
+
+
+def render_editor(
+    t: Target, form: LessonForm, status: int = 200, **context: Any
+) -> tuple[str, int]:
+    """Return the editor page for `form` (fields, or the whole file when `raw` is set)."""
+    others = editing.others_present(db.session, t.user, t.course, t.path)
+    limit = file_size(t.ctx.settings.max_upload_bytes)
+    page = render_page(
+        "editing/edit.html", t, form=form, others=others, upload_limit=limit, **context
+    )
+    return page, status

@@ -10,9 +10,7 @@ toolbar, live preview, autosaved drafts and presence (editor_live); the conflict
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, current_app, flash, request
+from flask import Blueprint, flash, request
 from werkzeug.wrappers import Response
 
 from ...content.errors import ContentError
@@ -22,7 +20,7 @@ from ...git import GitStoreError
 from ...models.editing import Draft
 from ...runtime import repo_store
 from ...services import editing
-from ...services.editing import EditError, SaveConflict, file_size, read_text, resolve_base
+from ...services.editing import EditError, SaveConflict, read_text, resolve_base
 from ..reading.lessons import git_error_page
 from . import live, organize, resolve
 from ._views import (
@@ -30,7 +28,7 @@ from ._views import (
     head_text,
     keep_draft,
     lesson_target,
-    render_page,
+    render_editor,
     save_text,
 )
 from .resolve import follow, landed, render_resolution, resolution_from_draft
@@ -56,16 +54,6 @@ def _offered(draft: Draft | None, text: str) -> Draft | None:
     except ContentError:
         return None
     return draft if view.fields is not None and view.fields != current else None
-
-
-def render_editor(t: Target, form: LessonForm, status: int = 200, **context: Any) -> Page:
-    """Return the editor page for `form` (fields, or the whole file when `raw` is set)."""
-    others = editing.others_present(db.session, t.user, t.course, t.path)
-    limit = file_size(current_app.config["MAX_UPLOAD_BYTES"])
-    page = render_page(
-        "editing/edit.html", t, form=form, others=others, upload_limit=limit, **context
-    )
-    return page, status
 
 
 @bp.route("/edit/<unit>/<lesson>", methods=["GET", "POST"])

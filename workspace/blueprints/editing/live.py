@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, request
+from flask import Blueprint, flash, jsonify, redirect, request
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -36,7 +36,7 @@ from ...services.editing import (
     upload_image,
 )
 from ..reading.lessons import course_links
-from ._views import Target, json_error, keep_draft, lesson_target
+from ._views import Target, json_error, keep_draft, lesson_target, render_editor
 
 
 @dataclass(frozen=True)
@@ -69,20 +69,18 @@ def preview_of(t: Target, text: str, whole_file: bool) -> Preview:
 
 def _upload(t: Target, file: FileStorage | None, alt: str) -> ImageUpload:
     """Return the uploaded image, committed to the lesson's unit; raise EditError if refused."""
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    limit = t.ctx.settings.max_upload_bytes
     name, data = "", b""
     if isinstance(file, FileStorage):
         # One byte over the limit is enough to refuse it without reading a huge file.
         name, data = file.filename or "", file.stream.read(limit + 1)
-    return upload_image(db.session, repo_store(), t.user, t.course, t.unit, name, data, alt, limit)
+    return upload_image(t.ctx, t.course, t.unit, name, data, alt)
 
 
 def upload_without_script(
     t: Target, form: LessonForm, raw: bool, base: str, content: str, fields: dict[str, str] | None
 ) -> Any:
     """Return the editor page after uploading the form's image; the text stays as typed."""
-    from .editor import render_editor
-
     keep_draft(t, base, content, fields, form.message.data or "")
     try:
         upload = _upload(t, form.image.data, form.alt.data or "")

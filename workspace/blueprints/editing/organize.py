@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ...extensions import db
 from ...runtime import repo_store
 from ...services import editing, reading
+from ...services.context import LessonRef
 from ...services.editing import EditError, SaveConflict, title_in
 from ._views import Target, course_target, head_text, lesson_target, render_page
 
@@ -54,9 +55,7 @@ def new_lesson(net: str, course: str) -> Response:
     t = course_target(net, course)
     unit, title = request.form.get("unit", ""), request.form.get("title", "").strip()
     try:
-        result = editing.create_lesson(
-            db.session, repo_store(), t.user, t.course, unit, title=title
-        )
+        result = editing.create_lesson(t.ctx, t.course, unit, title=title)
     except EditError as exc:
         flash(exc.message, "error")
         return _back(t, f"unit-{unit}")
@@ -72,7 +71,7 @@ def new_unit(net: str, course: str) -> Response:
     slug = request.form.get("slug", "").strip() or None
     return _done(
         t,
-        lambda: editing.create_unit(db.session, repo_store(), t.user, t.course, title, slug),
+        lambda: editing.create_unit(t.ctx, t.course, title, slug),
         f"Unit \u201c{title}\u201d added.",
     )
 
@@ -83,9 +82,7 @@ def step_lesson(net: str, course: str, unit: str, lesson: str) -> Response:
     offset = _direction()
     return _done(
         t,
-        lambda: editing.move_lesson_step(
-            db.session, repo_store(), t.user, t.course, unit, lesson, offset
-        ),
+        lambda: editing.move_lesson_step(t.ctx, LessonRef(t.course, unit, lesson), offset),
         "Lesson moved.",
         f"lesson__{unit}__{lesson}",
     )
@@ -98,9 +95,7 @@ def move_lesson(net: str, course: str, unit: str, lesson: str) -> Response:
     new_slug = request.form.get("new_slug", lesson).strip() or lesson
     return _done(
         t,
-        lambda: editing.move_lesson(
-            db.session, repo_store(), t.user, t.course, unit, lesson, to_unit, new_slug
-        ),
+        lambda: editing.move_lesson(t.ctx, LessonRef(t.course, unit, lesson), to_unit, new_slug),
         f"Lesson is now {to_unit}/{new_slug}.",
         f"lesson__{to_unit}__{new_slug}",
     )
@@ -112,7 +107,7 @@ def step_unit(net: str, course: str, unit: str) -> Response:
     offset = _direction()
     return _done(
         t,
-        lambda: editing.move_unit_step(db.session, repo_store(), t.user, t.course, unit, offset),
+        lambda: editing.move_unit_step(t.ctx, t.course, unit, offset),
         "Unit moved.",
         f"unit-{unit}",
     )
@@ -125,7 +120,7 @@ def rename_unit(net: str, course: str, unit: str) -> Response:
     title = request.form.get("title", "").strip() or None
     return _done(
         t,
-        lambda: editing.rename_unit(db.session, repo_store(), t.user, t.course, unit, slug, title),
+        lambda: editing.rename_unit(t.ctx, t.course, unit, slug, title),
         "Unit renamed.",
         f"unit-{slug or unit}",
     )
@@ -136,7 +131,7 @@ def delete_unit(net: str, course: str, unit: str) -> Response:
     t = course_target(net, course)
     return _done(
         t,
-        lambda: editing.delete_unit(db.session, repo_store(), t.user, t.course, unit),
+        lambda: editing.delete_unit(t.ctx, t.course, unit),
         f"Unit \u201c{unit}\u201d deleted.",
     )
 
@@ -150,7 +145,7 @@ def delete_lesson(net: str, course: str, unit: str, lesson: str) -> Page:
         return render_page("editing/delete.html", t, title=title, head=head)
     base = request.form.get("base_commit") or head
     try:
-        editing.delete_lesson(db.session, repo_store(), t.user, t.course, unit, lesson, base)
+        editing.delete_lesson(t.ctx, LessonRef(t.course, unit, lesson), base)
     except SaveConflict as exc:
         flash(exc.message, "error")
         return redirect(t.lesson_url, 303)
@@ -168,16 +163,7 @@ def restore_lesson(net: str, course: str, unit: str, lesson: str) -> Response:
     t = lesson_target(net, course, unit, lesson)
     rev = request.form.get("rev", "")
     try:
-        editing.restore_lesson(
-            db.session,
-            repo_store(),
-            t.user,
-            t.course,
-            unit,
-            lesson,
-            rev,
-            request.form.get("base_commit") or None,
-        )
+        editing.restore_lesson(t.ctx, t.ref, rev, request.form.get("base_commit") or None)
     except EditError as exc:
         flash(exc.message, "error")
         return redirect(t.url("history.lesson_history"), 303)

@@ -14,7 +14,6 @@ from flask import Blueprint, flash, redirect
 from werkzeug.wrappers import Response
 
 from ...content.paths import parse_lesson_path
-from ...extensions import db
 from ...forms.editing import ResolveForm
 from ...git import CourseRepo, GitStoreError
 from ...models.editing import Draft
@@ -207,9 +206,7 @@ def save_again(t: Target, content: str, message: str) -> SaveResult:
     """Return the result of bringing a deleted lesson back with the teacher's text."""
     title = title_in(content, t.lesson)
     return editing.create_lesson(
-        db.session,
-        repo_store(),
-        t.user,
+        t.ctx,
         t.course,
         t.unit,
         t.lesson,

@@ -10,14 +10,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from ...access import Access, require_network
+from ...access import Access
 from ...extensions import db
 from ...forms.networks import AddMemberForm, InvitationForm, RoleForm
 from ...models import Membership, Network, Role, User
 from ...models._base import utcnow
 from ...services import networks as service
 from ...services.networks import InvitationError, NetworkError
-from .views import bp, require_manager, show_error, sign_in_first, signed_in_user
+from .._guards import require_network
+from ._shared import bp, require_manager, show_error, sign_in_first, signed_in_user
 
 # How a refused invitation answers: gone for good (410), not yours (403), no such link (404).
 INVITATION_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 410, "wrong_user": 403}

@@ -9,52 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from ...access import Access, permissions, readable_networks, require_network
+from ...access import Access, permissions, readable_networks
 from ...extensions import db
 from ...forms.networks import NO_PARENT, JoinRequestForm, NetworkSettingsForm, NewNetworkForm
 from ...models import Activity, JoinRequest, Network, NetworkKind, Role, User
 from ...services import networks as service
 from ...services.networks import NetworkError
+from .._guards import require_network
+from ._shared import bp, require_manager, show_error, sign_in_first, signed_in_user
 
-bp = Blueprint("networks", __name__)
 PER_PAGE = 20
 FEED_LENGTH = 20
 PEOPLE_SHOWN = 12  # per role on a network's home page
-
-
-def signed_in_user() -> User | None:
-    """Return the signed-in user, or None for a visitor."""
-    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
-
-
-def sign_in_first(message: str = "Please sign in to continue.") -> Response:
-    """Return a redirect to the sign-in page that comes back to this page afterwards."""
-    flash(message, "info")
-    return redirect(url_for("auth.login", next=request.path))
-
-
-def require_manager(net: str) -> tuple[Network, User, Access]:
-    """Return the network, the acting user and their access, for views that need MANAGE."""
-    network, access = require_network(net, Access.MANAGE)
-    user = signed_in_user()
-    if user is None:  # MANAGE is never granted to visitors; refuse as for any non-member
-        abort(404)
-    return network, user, access
-
-
-def show_error(form: Any, error: NetworkError) -> None:
-    """Attach a rule violation to the form field it names, or flash it."""
-    field = form._fields.get(error.field) if error.field else None
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 @bp.context_processor
@@ -227,6 +198,3 @@ def join(net: str) -> str | Response:
             flash("Your request was sent. The network's leaders will decide soon.", "success")
         return redirect(url_for("networks.home", net=network.slug))
     return render_template("networks/join.html", network=network, access=access, form=form)
-
-
-from . import members  # noqa: E402,F401  (attaches the membership views to bp)

@@ -10,15 +10,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ...access import Access, require_course
+from ...access import Access
 from ...content.errors import ContentError
 from ...content.paths import lesson_path, parse_lesson_path
 from ...extensions import db
 from ...git import CourseRepo, GitStoreError, InvalidRevision, RevisionNotFound
-from ...runtime import repo_store
+from ...runtime import ctx, repo_store
 from ...services import reading
+from ...services.context import LessonRef
 from ...services.editing import EditError
-from .lessons import git_error_page
+from .._guards import require_course
+from .lessons import git_error_page, version_or_404
 
 bp = Blueprint("history", __name__, url_prefix="/n/<net>/<course>")
 bp.register_error_handler(GitStoreError, git_error_page)
@@ -58,8 +60,7 @@ def course_history(net: str, course: str) -> str:
     """Show the course's history, 50 commits a page, older pages by cursor."""
     network, row, access = require_course(net, course)
     after = request.args.get("after") or None
-    with repo_store().open(row.id) as repo:
-        page = reading.course_history(repo, after=after)
+    page = reading.course_history_page(ctx(), row, after=after)
     return render_template(
         "reading/course_history.html",
         network=network,
@@ -77,20 +78,18 @@ def lesson_history(net: str, course: str, unit: str, lesson: str) -> str:
     network, row, access = require_course(net, course)
     path = _lesson_file(unit, lesson)
     after = request.args.get("after") or None
-    with repo_store().open(row.id) as repo:
-        page = reading.lesson_history(repo, path, after=after)
-        exists = repo.exists(path)
+    found = reading.lesson_history_page(ctx(), LessonRef(row, unit, lesson), after=after)
     return render_template(
         "reading/lesson_history.html",
         network=network,
         course=row,
         access=access,
-        page=page,
+        page=found.page,
         after=after,
         unit=unit,
         lesson=lesson,
         path=path,
-        exists=exists,
+        exists=found.exists,
         commit_prefix=_commit_prefix(network.slug, row.slug),
     )
 
@@ -100,17 +99,16 @@ def commit(net: str, course: str, sha: str) -> str:
     """Show one commit: message, people, parents and each file's changes."""
     network, row, access = require_course(net, course)
     view = _diff_view()
-    with repo_store().open(row.id) as repo:
-        _resolve(repo, sha)
-        info, changes = reading.commit_changes(repo, sha, words=view == "words")
+    with version_or_404():
+        found = reading.commit_page(ctx(), row, sha, words=view == "words")
     return render_template(
         "reading/commit.html",
         network=network,
         course=row,
         access=access,
-        info=info,
-        body=reading.message_body(info),
-        changes=changes,
+        info=found.info,
+        body=found.body,
+        changes=found.changes,
         view=view,
     )
 
@@ -121,17 +119,10 @@ def compare_form(net: str, course: str) -> str | Response:
     network, row, access = require_course(net, course)
     old, new = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     path = request.args.get("path", "").strip() or None
-    problems = []
-    with repo_store().open(row.id) as repo:
-        for rev in (old, new) if old and new else ():
-            try:
-                repo.resolve(rev)
-            except (InvalidRevision, RevisionNotFound) as exc:
-                problems.append(exc.message)
-        if old and new and not problems:
-            target = url_for(".compare", net=net, course=row.slug, a=old, b=new, path=path)
-            return redirect(target)
-        recent = reading.course_history(repo, limit=reading.PAGE_SIZE)
+    problems = reading.revision_problems(ctx(), row, (old, new)) if old and new else []
+    if old and new and not problems:
+        return redirect(url_for(".compare", net=net, course=row.slug, a=old, b=new, path=path))
+    recent = reading.course_history_page(ctx(), row, limit=reading.PAGE_SIZE)
     return render_template(
         "reading/compare_form.html",
         network=network,
@@ -152,10 +143,8 @@ def compare(net: str, course: str, a: str, b: str) -> str:
     # Several names compare a lesson across renames: its name then, and its name now.
     path = [p for p in request.args.getlist("path") if p] or None
     view = _diff_view()
-    with repo_store().open(row.id) as repo:
-        old, new = _resolve(repo, a), _resolve(repo, b)
-        changes = reading.compare(repo, old, new, path, words=view == "words")
-        infos = {sha: repo.commit_info(sha) for sha in {old, new}}
+    with version_or_404():
+        found = reading.compare_page(ctx(), row, a, b, path, words=view == "words")
     return render_template(
         "reading/compare.html",
         network=network,
@@ -164,9 +153,9 @@ def compare(net: str, course: str, a: str, b: str) -> str:
         a=a,
         b=b,
         path=path,
-        changes=changes,
-        old=infos[old],
-        new=infos[new],
+        changes=found.changes,
+        old=found.old,
+        new=found.new,
         view=view,
     )
 
@@ -175,11 +164,10 @@ def compare(net: str, course: str, a: str, b: str) -> str:
 def blame(net: str, course: str, unit: str, lesson: str) -> str:
     """Show who last changed each paragraph of a lesson (at `?rev=`, the current by default)."""
     network, row, access = require_course(net, course)
-    path = _lesson_file(unit, lesson)
+    _lesson_file(unit, lesson)
     rev = request.args.get("rev") or "main"
-    with repo_store().open(row.id) as repo:
-        commit_id = _resolve(repo, rev)
-        groups = reading.blame_groups(repo, path, commit_id)
+    with version_or_404():
+        found = reading.blame_page(ctx(), LessonRef(row, unit, lesson), rev)
     return render_template(
         "reading/blame.html",
         network=network,
@@ -187,10 +175,10 @@ def blame(net: str, course: str, unit: str, lesson: str) -> str:
         access=access,
         unit=unit,
         lesson=lesson,
-        path=path,
+        path=found.path,
         rev=rev,
-        commit=commit_id,
-        groups=groups,
+        commit=found.commit,
+        groups=found.groups,
     )
 
 
@@ -207,7 +195,7 @@ def restore(net: str, course: str, unit: str, lesson: str) -> Response:
     back = url_for(".lesson_history", net=network.slug, course=row.slug, unit=unit, lesson=lesson)
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     try:
-        result = reading.restore(db.session, repo_store(), user, row, path, source_path, source)
+        result = reading.restore(ctx(user), row, path, source_path, source)
     except EditError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -8,28 +8,27 @@ from __future__ import annotations
 
 import io
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from ...access import require_course
 from ...content import InvalidStandard, describe, normalize_standard
 from ...extensions import db
-from ...git import (
-    CourseRepo,
-    GitStoreError,
-    InvalidPath,
-    InvalidRevision,
-    PathNotFound,
-    RevisionNotFound,
-)
+from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
-from ...runtime import repo_store
+from ...runtime import ctx
 from ...services import reading
+from ...services.context import LessonRef
 from ...services.courses import network_courses
-from ...services.reading import LessonLinks, LessonNotFound, lesson_view
+from ...services.reading import CourseLinks, LessonLinks, LessonNotFound
+from .._guards import require_course
+from . import reading_caches, store_cache_rows
 
 bp = Blueprint("lessons", __name__, url_prefix="/n/<net>/<course>")
+# Every area's reading pages batch their cache rows; they are stored after the response.
+bp.after_app_request(store_cache_rows)
 
 # Served inline only for raster images; everything else (SVG can carry script) is a download.
 INLINE_TYPES = {
@@ -51,25 +50,28 @@ def git_error_page(error: GitStoreError) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, message=error.message), code
 
 
-def resolve_or_404(repo: CourseRepo, rev: str) -> str:
-    """Return the commit id a revision names, or abort with 404 saying the version is unknown."""
+@contextmanager
+def version_or_404() -> Iterator[None]:
+    """Abort with 404 saying why, for a version (or lesson) of the course that does not exist."""
     try:
-        return repo.resolve(rev)
-    except (InvalidRevision, RevisionNotFound) as exc:
+        yield
+    except (InvalidRevision, RevisionNotFound, LessonNotFound) as exc:
         abort(404, description=exc.message)
+
+
+def site_links(network: Network, course: Course) -> CourseLinks:
+    """Return where the course's raw files and lesson pages are on this site."""
+    base = url_for("lessons.raw", net=network.slug, course=course.slug, rev="x", path="x")
+    return CourseLinks(
+        raw_base=base.removesuffix("/x/x"),
+        lesson_base=url_for("courses.home", net=network.slug, course=course.slug) + "lessons",
+    )
 
 
 def course_links(network: Network, course: Course, unit: str, rev: str, commit: str) -> LessonLinks:
     """Return where a lesson's relative links point: head views use `main`, so the rendered
     HTML stays valid (and cached) across commits; old versions pin their commit."""
-    base = url_for("lessons.raw", net=network.slug, course=course.slug, rev="x", path="x")
-    pinned = rev != "main"
-    return LessonLinks(
-        unit=unit,
-        raw_base=base.removesuffix("/x/x") + "/" + (commit if pinned else "main"),
-        lesson_base=url_for("courses.home", net=network.slug, course=course.slug) + "lessons",
-        lesson_query=f"?rev={commit}" if pinned else "",
-    )
+    return site_links(network, course).lesson(unit, rev, commit)
 
 
 bp.register_error_handler(GitStoreError, git_error_page)
@@ -80,21 +82,14 @@ def lesson(net: str, course: str, unit: str, lesson: str) -> str:
     """Show a lesson (at `?rev=`, or for print with `?print=1`)."""
     network, row, access = require_course(net, course)
     rev = request.args.get("rev") or "main"
-    with repo_store().open(row.id) as repo:
-        commit = resolve_or_404(repo, rev)
-        try:
-            view = lesson_view(
-                db.session,
-                repo,
-                course_id=row.id,
-                course_title=row.title,
-                unit=unit,
-                lesson=lesson,
-                commit=commit,
-                links=course_links(network, row, unit, rev, commit),
-            )
-        except LessonNotFound as exc:
-            abort(404, description=exc.message)
+    with version_or_404():
+        view = reading.lesson_page(
+            ctx(),
+            LessonRef(row, unit, lesson),
+            rev,
+            links=site_links(network, row),
+            caches=reading_caches(),
+        )
     template = "reading/print.html" if request.args.get("print") else "reading/lesson.html"
     return render_template(
         template, network=network, course=row, access=access, view=view, pinned=rev != "main"
@@ -105,24 +100,23 @@ def lesson(net: str, course: str, unit: str, lesson: str) -> str:
 def raw(net: str, course: str, rev: str, path: str) -> Response:
     """Send one file of the course: raster images inline, anything else as a download."""
     network, row, _access = require_course(net, course)
-    with repo_store().open(row.id) as repo:
-        commit = resolve_or_404(repo, rev)
+    with version_or_404():
         try:
-            blob_id = repo.blob_id(path, commit)
-            data = repo.reader.read(blob_id)[1]
+            found = reading.course_file(ctx(), row, rev, path)
         except (PathNotFound, InvalidPath):
             abort(404, description=f"This course has no file \u201c{path}\u201d in that version.")
     name = posixpath.basename(path)
     mimetype = INLINE_TYPES.get(posixpath.splitext(name)[1].lower())
     response = send_file(
-        io.BytesIO(data),
+        io.BytesIO(found.data),
         mimetype=mimetype or "application/octet-stream",
         as_attachment=mimetype is None,
         download_name=name,
-        etag=blob_id,
+        etag=found.blob_id,
         conditional=True,
         max_age=None,
     )
+    commit = found.commit
     pinned = rev == commit or (len(rev) >= 7 and commit.startswith(rev.lower()))
     scope = "public" if network.is_public else "private"
     response.headers["Cache-Control"] = (
@@ -145,10 +139,10 @@ def standard(net: str, course: str, code: str) -> str | Response:
         return redirect(url_for(".standard", net=net, course=row.slug, code=found.code), 301)
     courses = [row] + [c for c in network_courses(db.session, network) if c.id != row.id]
     matches = []
+    context, caches = ctx(), reading_caches()
     for other in courses:
         try:
-            with repo_store().open(other.id) as repo:
-                view = reading.course_view(db.session, repo, other.id, "main", other.title)
+            view = reading.course_page(context, other, caches=caches)
         except GitStoreError:
             if other.id == row.id:
                 raise

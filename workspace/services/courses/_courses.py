@@ -13,16 +13,17 @@ import logging
 import re
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...content import CourseFileError, new_course_files, update_course_fields
-from ...git import Author, RepoStore, Write
+from ...events import OutlineChanged
+from ...git import Write
 from ...git.errors import GitStoreError
 from ...models import Activity, Course, CourseRedirect, Network, User
 from ...models._base import utcnow
+from ..context import Ctx
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +72,6 @@ class CourseFields:
     grade_band: str = ""
     description: str = ""
     license: str = "CC-BY-4.0"
-
-
-def commit_author(user: User) -> Author:
-    """Return the commit author for a user: display name and a private no-reply address."""
-    domain = current_app.config["NOREPLY_DOMAIN"]
-    email = f"{user.username}@users.noreply.{domain}"
-    return Author(name=user.display_name or user.username, email=email)
 
 
 def check_course_slug(slug: str) -> str:
@@ -137,14 +131,13 @@ def network_courses(session: Session, network: Network) -> list[Course]:
     )
 
 
-def create_course(
-    session: Session, store: RepoStore, user: User, network: Network, fields: CourseFields
-) -> Course:
+def create_course(ctx: Ctx, network: Network, fields: CourseFields) -> Course:
     """Return the new course, committed with its repository and first commit by `user`.
 
     Commits the session (the repository must not outlive a failed insert, nor the row a
     failed repository).
     """
+    session, store, user = ctx.session, ctx.store, ctx.actor
     slug = check_course_slug(fields.slug)
     _check_free(session, network, slug, None)
     try:
@@ -176,7 +169,9 @@ def create_course(
         session.rollback()
         raise _taken(slug) from None
     try:
-        sha = store.create(course.id, files, commit_author(user), f"Create course: {fields.title}")
+        sha = store.create(
+            course.id, files, ctx.settings.author(user), f"Create course: {fields.title}"
+        )
     except GitStoreError:
         session.rollback()
         raise
@@ -188,13 +183,12 @@ def create_course(
         session.rollback()
         store.delete(course.id)
         raise
+    ctx.events.emit(OutlineChanged(course.id, sha, user.id, "created the course"))
     return course
 
 
 def update_course(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     *,
     title: str,
@@ -207,6 +201,7 @@ def update_course(
     Title, description and license are also written to course.yaml as a commit by `user`;
     a new slug keeps the old one working as a redirect.
     """
+    session, user = ctx.session, ctx.actor
     if course.is_archived:
         raise CourseError("The course is archived: unarchive it to change its settings.")
     slug = check_course_slug(slug)
@@ -232,19 +227,19 @@ def update_course(
     sha = None
     in_file = {name: content[name] for name in changed if name in content}
     if in_file:
-        sha = _write_course_file(store, user, course, in_file)
+        sha = _write_course_file(ctx, course, in_file)
     _activity(session, course, user, "updated", f"changed the settings of \u201c{title}\u201d", sha)
     if "slug" in changed:
         _activity(session, course, user, "renamed", f"renamed the course {old_slug} to {slug}")
     session.commit()
+    if sha is not None:
+        ctx.events.emit(OutlineChanged(course.id, sha, user.id, "changed the course settings"))
     return changed
 
 
-def _write_course_file(
-    store: RepoStore, user: User, course: Course, changes: dict[str, str]
-) -> str | None:
+def _write_course_file(ctx: Ctx, course: Course, changes: dict[str, str]) -> str | None:
     """Return the commit writing `changes` into course.yaml (None if it already had them)."""
-    with store.open(course.id) as repo:
+    with ctx.store.open(course.id) as repo:
         head = repo.head()
         text = repo.read_file(COURSE_FILE, head).decode("utf-8")
         # An empty description leaves the file rather than writing `description: ""`.
@@ -253,13 +248,17 @@ def _write_course_file(
             return None
         message = "Update course settings: " + ", ".join(sorted(changes))
         result = repo.commit(
-            [Write(COURSE_FILE, updated.encode("utf-8"))], commit_author(user), message, base=head
+            [Write(COURSE_FILE, updated.encode("utf-8"))],
+            ctx.settings.author(ctx.actor),
+            message,
+            base=head,
         )
         return result.commit
 
 
-def set_archived(session: Session, user: User, course: Course, archived: bool) -> None:
+def set_archived(ctx: Ctx, course: Course, archived: bool) -> None:
     """Archive (read-only for everyone) or unarchive the course; commits the session."""
+    session, user = ctx.session, ctx.actor
     if course.is_archived == archived:
         return
     course.archived_at = utcnow() if archived else None
@@ -268,10 +267,9 @@ def set_archived(session: Session, user: User, course: Course, archived: bool) -
     session.commit()
 
 
-def delete_course(
-    session: Session, store: RepoStore, user: User, course: Course, confirmation: str
-) -> None:
+def delete_course(ctx: Ctx, course: Course, confirmation: str) -> None:
     """Delete the course row and its repository, when `confirmation` is the course's slug."""
+    session, store, user = ctx.session, ctx.store, ctx.actor
     if confirmation.strip() != course.slug:
         raise CourseError(
             f"Type \u201c{course.slug}\u201d exactly to confirm deleting this course.",

@@ -6,18 +6,17 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from importlib import resources
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...content import add_lesson, add_unit, lesson_path, parse_course, parse_lesson
-from ...git import RepoStore, Write
 from ...models import Course, Membership, Network, NetworkKind, Role, RoleKind, User, Visibility
 from ..accounts import create_account
-from ..courses import CourseFields, commit_author, create_course
+from ..context import Ctx, Settings
+from ..courses import CourseFields, create_course
+from ..editing import create_lesson, create_unit
 from ..networks import create_network
 
 DEMO_PASSWORD = "lesson-study-demo"  # noqa: S105 (printed for the demo; not a real account)
@@ -67,8 +66,13 @@ LESSONS = [
 ]
 
 
-def seed_demo(session: Session, store: RepoStore, config: Mapping[str, Any]) -> Iterator[str]:
-    """Create the demo data that is missing; yield lines to print."""
+def seed_demo(ctx: Ctx) -> Iterator[str]:
+    """Create the demo data that is missing; yield lines to print.
+
+    Courses and lessons are made by the same use cases as on the web, so the demo's lessons
+    pass the same checks and announce the same events.
+    """
+    session, config = ctx.session, ctx.settings
     users = {row[0]: _person(session, config, *row) for row in _people()}
     leader = users["maria"]
     network = session.scalar(select(Network).filter_by(slug=NETWORK["slug"]))
@@ -83,8 +87,8 @@ def seed_demo(session: Session, store: RepoStore, config: Mapping[str, Any]) -> 
 
     course = session.scalar(select(Course).filter_by(network_id=network.id, slug=COURSE.slug))
     if course is None:
-        course = create_course(session, store, leader, network, COURSE)
-        _add_lessons(store, course, users)
+        course = create_course(ctx.acting(leader), network, COURSE)
+        _add_lessons(ctx, course, users)
     session.commit()
 
     yield f"Demo network: /n/{network.slug}/  course: /n/{network.slug}/{course.slug}/"
@@ -98,7 +102,7 @@ def _people() -> Iterator[tuple[str, str, str, RoleKind]]:
 
 
 def _person(
-    session: Session, config: Mapping[str, Any], username: str, name: str, org: str, kind: RoleKind
+    session: Session, config: Settings, username: str, name: str, org: str, kind: RoleKind
 ) -> User:
     user = session.scalar(select(User).filter_by(username=username))
     if user is not None:
@@ -111,8 +115,8 @@ def _person(
         password=DEMO_PASSWORD,
         affiliation=org,
         role_kind=kind.value,
-        min_length=config["PASSWORD_MIN_LENGTH"],
-        hash_method=config["PASSWORD_HASH_METHOD"],
+        min_length=config.get("PASSWORD_MIN_LENGTH", 10),
+        hash_method=config.get("PASSWORD_HASH_METHOD", "scrypt"),
     )
 
 
@@ -122,27 +126,14 @@ def _ensure_member(session: Session, network: Network, user: User, role: Role) -
         session.add(Membership(network=network, user=user, role=role.value))
 
 
-def _add_lessons(store: RepoStore, course: Course, users: dict[str, User]) -> None:
-    """Commit the demo lessons one by one, so the course has a history with several authors."""
+def _add_lessons(ctx: Ctx, course: Course, users: dict[str, User]) -> None:
+    """Add the demo lessons one by one, so the course has a history with several authors."""
     content = resources.files(__package__).joinpath("content")
-    with store.open(course.id) as repo:
-        for unit, unit_title, lesson, username in LESSONS:
-            outline = repo.read_file("course.yaml").decode()
-            changes = []
-            if unit not in {u.slug for u in parse_course(outline).units}:
-                outline = add_unit(outline, unit, unit_title)
-                changes.append(Write(f"units/{unit}/unit.md", _unit_file(unit_title)))
-            outline = add_lesson(outline, unit, lesson)
-            body = content.joinpath(f"{lesson}.md").read_bytes()
-            changes += [
-                Write("course.yaml", outline.encode()),
-                Write(lesson_path(unit, lesson), body),
-            ]
-            title = parse_lesson(body.decode()).front_matter["title"]
-            repo.commit(
-                changes, commit_author(users[username]), f"Add lesson: {title}", repo.head()
-            )
-
-
-def _unit_file(title: str) -> bytes:
-    return f"---\ntitle: {title}\n---\n\nLessons in the unit \u201c{title}\u201d.\n".encode()
+    units: set[str] = set()
+    for unit, unit_title, lesson, username in LESSONS:
+        teacher = ctx.acting(users[username])
+        if unit not in units:
+            create_unit(teacher, course, unit_title, unit)
+            units.add(unit)
+        body = content.joinpath(f"{lesson}.md").read_text("utf-8")
+        create_lesson(teacher, course, unit, lesson, content=body)

@@ -1,13 +1,35 @@
-"""Reading a course: its files at one commit, rendered lessons, lesson pages, history,
-comparisons and blame. Nothing here writes to a repository."""
+"""Reading a course: lesson pages, the course home, print and zip, history, commits,
+comparisons and blame. Nothing here writes to a repository (except `restore`, a new commit).
+
+The use cases take a Ctx and what to read (a Course, or a LessonRef), open the repository
+themselves and return plain dataclasses:
+
+    view = reading.lesson_page(ctx, LessonRef(course, "motion", "speed"), "main", links=links)
+
+`links` (CourseLinks) says where the course's pages and files are on the site; `caches` (Caches)
+the in-process cache to use and the batch new cache rows wait in. The web edge makes both
+(blueprints/reading) and stores the batch after each request; elsewhere both may be left out.
+
+`course_view` and `find_lesson_path` take an open repository, for the callers that still hold
+one; new code uses the use cases.
+"""
 
 from __future__ import annotations
 
+from ._caches import (
+    LRU_SIZE,
+    SUMMARY_VERSION,
+    Caches,
+    PendingRows,
+    ReadingCache,
+    cached_html,
+    cached_summaries,
+    reading_cache,
+)
 from ._files import (
     CourseFiles,
     CourseView,
     LessonNotFound,
-    course_files,
     course_view,
     find_lesson_path,
     reading_order,
@@ -23,12 +45,7 @@ from ._history import (
     FileView,
     HistoryEntry,
     HistoryView,
-    blame_groups,
-    commit_changes,
-    compare,
-    course_history,
     is_prose,
-    lesson_history,
     message_body,
     restore,
 )
@@ -39,39 +56,51 @@ from ._history_diff import (
     collapse_unchanged,
     prose_diff,
 )
-from ._lesson_view import (
-    LessonContent,
-    LessonView,
-    last_change,
-    lesson_content,
-    lesson_file_path,
-    lesson_view,
-    printed_lessons,
+from ._history_pages import (
+    BlameView,
+    CommitView,
+    CompareView,
+    LessonHistory,
+    blame_page,
+    commit_page,
+    compare_page,
+    course_history_page,
+    lesson_history_page,
+    revision_problems,
 )
-from ._rendering import (
-    LRU_SIZE,
-    SUMMARY_VERSION,
-    LessonLinks,
-    ReadingCache,
-    cached_html,
-    cached_summaries,
-    context_key,
-    reading_cache,
-    render_lesson_html,
+from ._lesson_view import LessonContent, LessonView
+from ._pages import (
+    RECENT_CHANGES,
+    ArchiveChunks,
+    CourseArchive,
+    CourseFile,
+    CourseHome,
+    PrintedCourse,
+    course_archive,
+    course_file,
+    course_home,
+    course_page,
+    lesson_page,
+    printed_course,
 )
-from ._summaries import (
-    LessonCard,
-    lesson_cards,
-    read_blobs,
-    summarize,
-)
+from ._rendering import CourseLinks, LessonLinks, context_key
+from ._summaries import LessonCard, read_blobs, summarize
 
 __all__ = [
     "API_MAX_PAGE",
+    "ArchiveChunks",
     "BlameGroup",
+    "BlameView",
     "CONTEXT_LINES",
+    "Caches",
     "ChangeView",
+    "CommitView",
+    "CompareView",
+    "CourseArchive",
+    "CourseFile",
     "CourseFiles",
+    "CourseHome",
+    "CourseLinks",
     "CourseView",
     "FileView",
     "HistoryEntry",
@@ -79,6 +108,7 @@ __all__ = [
     "LRU_SIZE",
     "LessonCard",
     "LessonContent",
+    "LessonHistory",
     "LessonLinks",
     "LessonNotFound",
     "LessonView",
@@ -87,34 +117,36 @@ __all__ = [
     "MAX_WORD_DIFF_BYTES",
     "PAGE_SIZE",
     "PROSE_SUFFIXES",
+    "PendingRows",
+    "PrintedCourse",
+    "RECENT_CHANGES",
     "ReadingCache",
     "Runs",
     "SUMMARY_VERSION",
-    "blame_groups",
+    "blame_page",
     "cached_html",
     "cached_summaries",
     "collapse_unchanged",
-    "commit_changes",
-    "compare",
+    "commit_page",
+    "compare_page",
     "context_key",
-    "course_files",
-    "course_history",
+    "course_archive",
+    "course_file",
+    "course_history_page",
+    "course_home",
+    "course_page",
     "course_view",
     "find_lesson_path",
     "is_prose",
-    "last_change",
-    "lesson_cards",
-    "lesson_content",
-    "lesson_file_path",
-    "lesson_history",
-    "lesson_view",
+    "lesson_history_page",
+    "lesson_page",
     "message_body",
-    "printed_lessons",
+    "printed_course",
     "prose_diff",
     "read_blobs",
     "reading_cache",
     "reading_order",
-    "render_lesson_html",
     "restore",
+    "revision_problems",
     "summarize",
 ]

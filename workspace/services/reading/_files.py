@@ -2,8 +2,9 @@
 
 Everything here is derived from one commit and cached under that commit id or a blob id, so the
 cost of a page does not grow with the history: a course with 10,000 commits reads the same few
-objects as one with ten. Functions take the session and an open CourseRepo and return plain
-dataclasses; views turn them into HTML. One lesson's page is built in lesson_view.
+objects as one with ten. Functions take the session, an open CourseRepo and the caches to use,
+and return plain dataclasses; the use cases (_pages) open the repository and views turn their
+results into HTML. One lesson's page is built in _lesson_view.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ...content.course import (
+from ...content.errors import ContentError, CourseFileError
+from ...content.outline import (
     CourseIndex,
     CourseOutline,
     outline_with_tree,
     parse_course,
 )
-from ...content.errors import ContentError, CourseFileError
 from ...content.paths import (
     COURSE_FILE,
     lesson_path,
@@ -28,7 +29,7 @@ from ...content.paths import (
 from ...git import CourseRepo
 from ...git.errors import PathNotFound
 from ...git.records import TreeEntry
-from ._rendering import reading_cache
+from ._caches import Caches
 from ._summaries import LessonCard, lesson_cards
 
 
@@ -68,14 +69,14 @@ def _text(data: bytes) -> str:
 
 
 def _outline(
-    repo: CourseRepo, commit: str, fallback_title: str
+    repo: CourseRepo, commit: str, fallback_title: str, caches: Caches
 ) -> tuple[CourseOutline, str | None]:
     """Return course.yaml read leniently (and the problem with it), cached by its blob id."""
     try:
         blob_id = repo.blob_id(COURSE_FILE, commit)
     except PathNotFound:
         return CourseOutline(title=fallback_title), f"The course has no {COURSE_FILE}."
-    cache = reading_cache()
+    cache = caches.memory
     key = ("outline", blob_id, fallback_title)
     found = cache.get(key)
     if found is None:
@@ -87,14 +88,16 @@ def _outline(
     return found
 
 
-def course_files(repo: CourseRepo, course_id: int, commit: str, fallback_title: str) -> CourseFiles:
+def course_files(
+    repo: CourseRepo, course_id: int, commit: str, fallback_title: str, caches: Caches
+) -> CourseFiles:
     """Return course.yaml read (leniently) and the lesson and unit files at `commit`."""
-    cache = reading_cache()
+    cache = caches.memory
     key = ("files", course_id, commit)
     found = cache.get(key)
     if found is not None:
         return found
-    outline, error = _outline(repo, commit, fallback_title)
+    outline, error = _outline(repo, commit, fallback_title, caches)
     try:
         tree = repo.list_tree(commit, prefix="units", recursive=True)
     except PathNotFound:
@@ -114,11 +117,11 @@ def course_files(repo: CourseRepo, course_id: int, commit: str, fallback_title: 
     return files
 
 
-def reading_order(files: CourseFiles) -> list[tuple[str, str]]:
+def reading_order(files: CourseFiles, caches: Caches) -> list[tuple[str, str]]:
     """Return (unit, lesson) of every lesson file in page order, as outline_with_tree orders
     them: course.yaml's units and lessons, a unit's unlisted lessons after its listed ones,
     then units course.yaml does not list. Cheaper than the full index for one lesson page."""
-    cache = reading_cache()
+    cache = caches.memory
     key = ("order", files.course_id, files.commit)
     found = cache.get(key)
     if found is not None:
@@ -138,17 +141,27 @@ def reading_order(files: CourseFiles) -> list[tuple[str, str]]:
 
 
 def course_view(
-    session: Session, repo: CourseRepo, course_id: int, rev: str, fallback_title: str
+    session: Session,
+    repo: CourseRepo,
+    course_id: int,
+    rev: str,
+    fallback_title: str,
+    caches: Caches | None = None,
 ) -> CourseView:
-    """Return the course's units and lessons in course.yaml order, with a card per lesson."""
+    """Return the course's units and lessons in course.yaml order, with a card per lesson.
+
+    For callers that already hold the repository open; others ask reading.course_page. Without
+    `caches`, nothing is kept in memory beyond this call (the SQL summaries still are).
+    """
+    caches = caches or Caches()
     commit = repo.resolve(rev)
-    cache = reading_cache()
+    cache = caches.memory
     key = ("course", course_id, commit)
     found = cache.get(key)
     if found is not None:
         return found
-    files = course_files(repo, course_id, commit, fallback_title)
-    cards = lesson_cards(session, repo, list(files.entries.values()))
+    files = course_files(repo, course_id, commit, fallback_title, caches)
+    cards = lesson_cards(session, repo, list(files.entries.values()), caches)
     titles = {path: card.title for path, card in cards.items() if card.title}
     index = outline_with_tree(files.outline, files.entries, titles)
     blob_ids = {path: entry.blob_id for path, entry in files.entries.items()}

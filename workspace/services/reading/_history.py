@@ -4,8 +4,9 @@ A history page costs the same at any history length: the storage engine's `git l
 the cursor, which also lists the files every commit on the page changed. Nothing here counts
 the whole log.
 
-Functions take an open CourseRepo (restore, which commits, takes the session, the repo store
-and the acting user) and return plain dataclasses; views turn them into HTML or JSON.
+Functions take an open CourseRepo and return plain dataclasses; the use cases in _history_pages
+open the repository for them (restore, which commits, takes the session, the repo store and the
+acting user). Views call the use cases and turn the results into HTML or JSON.
 Revisions from URLs go through the engine's validation (`repo.resolve`), which raises
 InvalidRevision or RevisionNotFound for anything that is not a version of the course.
 """
@@ -16,11 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from ...content.paths import parse_lesson_path, title_from_slug
-from ...git import BlameLine, CommitInfo, CourseRepo, FileChange, FileDiff, PathNotFound, RepoStore
-from ...models import Course, User
+from ...git import BlameLine, CommitInfo, CourseRepo, FileChange, FileDiff, PathNotFound
+from ...models import Course
+from ..context import Ctx, LessonRef
 from ..editing import LessonNotFound, SaveResult, read_text, restore_lesson, save_lesson, title_in
 from ._history_diff import collapse_unchanged, prose_diff
 
@@ -213,9 +213,7 @@ def blame_groups(repo: CourseRepo, path: str, rev: str = "main") -> list[BlameGr
 
 
 def restore(
-    session: Session,
-    store: RepoStore,
-    user: User,
+    ctx: Ctx,
     course: Course,
     path: str,
     source_path: str,
@@ -228,13 +226,14 @@ def restore(
     Nothing is rewritten: the old text becomes the newest version.
     """
     unit, lesson = parse_lesson_path(path) or ("", "")
+    ref = LessonRef(course, unit, lesson)
     if source_path == path:
-        return restore_lesson(session, store, user, course, unit, lesson, source)
-    with store.open(course.id) as repo:
+        return restore_lesson(ctx, ref, source)
+    with ctx.store.open(course.id) as repo:
         text = read_text(repo, source_path, source)
         head = repo.resolve("main")
     if text is None:
         raise LessonNotFound(f"The file “{source_path}” did not exist in version {source[:10]}.")
     title = title_in(text, title_from_slug(lesson))
     message = f"Restore lesson: {title} (as of {source[:10]}, then named {source_path})"
-    return save_lesson(session, store, user, course, unit, lesson, text, head, message)
+    return save_lesson(ctx, ref, text, head, message)

@@ -14,15 +14,16 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from ...content import RENDERER_VERSION
-from ...content.course import LessonEntry
 from ...content.errors import ContentError, FrontMatterError
 from ...content.frontmatter import parse_lesson
 from ...content.lesson import LessonMeta, lesson_meta
+from ...content.outline import LessonEntry
 from ...content.paths import lesson_path, title_from_slug
 from ...git import CourseRepo
 from ...git.records import CommitInfo
+from ._caches import Caches
 from ._files import CourseFiles, CourseView, LessonNotFound, course_files, reading_order
-from ._rendering import LessonLinks, reading_cache, render_lesson_html
+from ._rendering import LessonLinks, render_lesson_html
 from ._summaries import lesson_cards
 
 
@@ -47,10 +48,10 @@ class LessonView:
 
 
 def _neighbours(
-    session: Session, repo: CourseRepo, files: CourseFiles, unit: str, lesson: str
+    session: Session, repo: CourseRepo, files: CourseFiles, unit: str, lesson: str, caches: Caches
 ) -> tuple[LessonEntry | None, LessonEntry | None, str]:
     """Return the previous and next lessons (titled) and whether this one is listed."""
-    order = reading_order(files)
+    order = reading_order(files, caches)
     try:
         position = order.index((unit, lesson))
     except ValueError:
@@ -61,7 +62,7 @@ def _neighbours(
     }
     # Only the two neighbours' titles are needed: two summaries, not the whole course.
     paths = {name: lesson_path(*pair) for name, pair in near.items() if pair is not None}
-    cards = lesson_cards(session, repo, [files.entries[path] for path in paths.values()])
+    cards = lesson_cards(session, repo, [files.entries[path] for path in paths.values()], caches)
 
     def entry(name: str) -> LessonEntry | None:
         if name not in paths:
@@ -79,9 +80,11 @@ def _status(files: CourseFiles, unit: str, lesson: str) -> str:
     return "listed" if outline_unit is not None and lesson in outline_unit.lessons else "unlisted"
 
 
-def last_change(repo: CourseRepo, course_id: int, commit: str, path: str) -> CommitInfo | None:
+def last_change(
+    repo: CourseRepo, course_id: int, commit: str, path: str, caches: Caches
+) -> CommitInfo | None:
     """Return the newest commit up to `commit` that changed the file at `path`."""
-    cache = reading_cache()
+    cache = caches.memory
     key = ("last", course_id, commit, path)
     found = cache.get(key)
     if found is None:
@@ -116,14 +119,19 @@ class LessonContent:
 
 
 def lesson_content(
-    session: Session, repo: CourseRepo, blob_id: str, slug: str, links: LessonLinks
+    session: Session,
+    repo: CourseRepo,
+    blob_id: str,
+    slug: str,
+    links: LessonLinks,
+    caches: Caches,
 ) -> LessonContent:
     """Return a lesson file ready to show (cached by blob and link context).
 
     A file whose front matter cannot be read still gives content: `error` says what is wrong
     and `raw_text` holds the file as written.
     """
-    cache = reading_cache()
+    cache = caches.memory
     key = ("content", blob_id, RENDERER_VERSION, links.context(), slug)
     found = cache.get(key)
     if found is not None:
@@ -135,7 +143,7 @@ def lesson_content(
         content = LessonContent(slug, None, None, exc, text)
     else:
         meta = lesson_meta(doc.front_matter, fallback_title=title_from_slug(slug))
-        html = render_lesson_html(session, blob_id, doc.body, links)
+        html = render_lesson_html(session, blob_id, doc.body, links, caches)
         content = LessonContent(meta.title, meta, Markup(html), None, None)  # noqa: S704
     cache.put(key, content)
     return content
@@ -151,13 +159,14 @@ def lesson_view(
     lesson: str,
     commit: str,
     links: LessonLinks,
+    caches: Caches,
 ) -> LessonView:
     """Return the lesson at `commit` (a resolved commit id): facts from its front matter, the
     body as HTML, the last change and its neighbours; raise LessonNotFound for a bad address."""
-    files = course_files(repo, course_id, commit, course_title)
+    files = course_files(repo, course_id, commit, course_title, caches)
     path = lesson_file_path(files, unit, lesson)
-    content = lesson_content(session, repo, files.entries[path].blob_id, lesson, links)
-    previous, after, status = _neighbours(session, repo, files, unit, lesson)
+    content = lesson_content(session, repo, files.entries[path].blob_id, lesson, links, caches)
+    previous, after, status = _neighbours(session, repo, files, unit, lesson, caches)
     return LessonView(
         unit=unit,
         slug=lesson,
@@ -165,7 +174,7 @@ def lesson_view(
         commit=commit,
         is_head=commit == repo.head(),
         content=content,
-        last_change=last_change(repo, course_id, commit, path),
+        last_change=last_change(repo, course_id, commit, path, caches),
         status=status,
         previous=previous,
         next=after,
@@ -177,6 +186,7 @@ def printed_lessons(
     repo: CourseRepo,
     view: CourseView,
     links_for: Callable[[str], LessonLinks],
+    caches: Caches,
 ) -> list[tuple[LessonEntry, LessonContent]]:
     """Return every lesson of the course in page order with its content (for printing)."""
     printed = []
@@ -184,6 +194,6 @@ def printed_lessons(
         blob_id = view.blob_ids.get(entry.path)
         if blob_id is None:
             continue
-        content = lesson_content(session, repo, blob_id, entry.slug, links_for(entry.unit))
+        content = lesson_content(session, repo, blob_id, entry.slug, links_for(entry.unit), caches)
         printed.append((entry, content))
     return printed

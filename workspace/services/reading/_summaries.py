@@ -2,7 +2,7 @@
 
 A course home lists every lesson with facts from its front matter. Reading a thousand files
 per page view would cost the page its speed, so summaries are cached by blob id (see
-rendering.cached_summaries) and the files no cache has are read in one batch.
+_caches.cached_summaries) and the files no cache has are read in one batch.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ...git import CourseRepo
 from ...git.errors import GitStoreError
 from ...git.paths import is_full_sha
 from ...git.records import TreeEntry
-from ._rendering import cached_summaries
+from ._caches import Caches, cached_summaries
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,14 @@ def read_blobs(repo: CourseRepo, blob_ids: list[str]) -> dict[str, bytes]:
 
 
 def lesson_cards(
-    session: Session, repo: CourseRepo, entries: list[TreeEntry]
+    session: Session, repo: CourseRepo, entries: list[TreeEntry], caches: Caches
 ) -> dict[str, LessonCard]:
     """Return the card of each file, reading only files no cache has summarized."""
 
     def summarize_all(blob_ids: list[str]) -> dict[str, dict[str, Any]]:
         return {blob_id: summarize(data) for blob_id, data in read_blobs(repo, blob_ids).items()}
 
-    summaries = cached_summaries(session, (e.blob_id for e in entries), summarize_all)
+    summaries = cached_summaries(session, (e.blob_id for e in entries), summarize_all, caches)
     cards = {}
     for entry in entries:
         data = summaries[entry.blob_id]

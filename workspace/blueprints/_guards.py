@@ -1,0 +1,59 @@
+"""The permission function at the web edge: load what a view acts on, or refuse.
+
+`require_network()` / `require_course()` load the object for a view and refuse with 404 when the
+user may not even see it (so private networks do not leak their existence) or 403 when they may
+see it but not do the thing asked. Both ask `access.permissions()`, like the API and git.
+"""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request
+from flask_login import current_user
+
+from ..access import Access, find_course, permissions
+from ..extensions import db
+from ..models import Course, Network, User
+from ..web import this_page_url
+
+
+def _current_user() -> User | None:
+    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _refuse(granted: Access, need: Access) -> None:
+    if not granted & Access.READ:
+        abort(404)
+    if (granted & need) != need:
+        abort(403)
+
+
+def require_network(slug: str, need: Access = Access.READ) -> tuple[Network, Access]:
+    """Return the network and the current user's access, or abort with 404/403."""
+    network = db.session.scalar(db.select(Network).filter_by(slug=slug))
+    if network is None:
+        abort(404)
+    granted = permissions(_current_user(), network)
+    _refuse(granted, need)
+    return network, granted
+
+
+def require_course(
+    net: str, slug: str, need: Access = Access.READ
+) -> tuple[Network, Course, Access]:
+    """Return the network, course and access for a course URL, or abort with 404/403.
+
+    A renamed course's old slug redirects to the same page under the new slug (views name
+    their URL arguments `net` and `course`), so old links and clone URLs keep working.
+    """
+    network = db.session.scalar(db.select(Network).filter_by(slug=net))
+    if network is None:
+        abort(404)
+    course, redirected = find_course(network, slug)
+    if course is None:
+        abort(404)
+    granted = permissions(_current_user(), network, course)
+    _refuse(granted, need)
+    if redirected and request.endpoint:
+        code = 301 if request.method in ("GET", "HEAD") else 308
+        abort(redirect(this_page_url(course=course.slug), code=code))
+    return network, course, granted

@@ -1,0 +1,188 @@
+"""Reading use cases for a course and its lessons: each opens the course's repository itself.
+
+A view, a job or a test calls these with a Ctx and what it wants to read; they give back plain
+dataclasses (an iterator for the zip download) and raise the storage engine's InvalidRevision or
+RevisionNotFound for a version that is not one of the course, LessonNotFound for a lesson
+address that names no lesson. `caches` is where derived values are kept (see _caches); without
+it, nothing is kept in memory beyond the call and new cache rows are stored at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...content.outline import LessonEntry
+from ...git import CommitInfo, CourseRepo
+from ...models import Course
+from ..context import Ctx, LessonRef
+from ._caches import Caches
+from ._files import CourseView, course_view
+from ._lesson_view import LessonContent, LessonView, lesson_view, printed_lessons
+from ._rendering import CourseLinks
+
+RECENT_CHANGES = 10
+
+
+def lesson_page(
+    ctx: Ctx,
+    ref: LessonRef,
+    rev: str = "main",
+    *,
+    links: CourseLinks,
+    caches: Caches | None = None,
+) -> LessonView:
+    """Return the lesson at `rev`: its facts, body as HTML, last change and neighbours.
+
+    On warm caches this reads no git object: only the branch's head, to know the commit.
+    """
+    caches = caches or Caches()
+    course = ref.course
+    with ctx.store.open(course.id) as repo:
+        commit = repo.resolve(rev)
+        return lesson_view(
+            ctx.session,
+            repo,
+            course_id=course.id,
+            course_title=course.title,
+            unit=ref.unit,
+            lesson=ref.lesson,
+            commit=commit,
+            links=links.lesson(ref.unit, rev, commit),
+            caches=caches,
+        )
+
+
+def course_page(
+    ctx: Ctx, course: Course, rev: str = "main", *, caches: Caches | None = None
+) -> CourseView:
+    """Return the course's units and lessons at `rev` in course.yaml order, a card per lesson."""
+    with ctx.store.open(course.id) as repo:
+        return course_view(ctx.session, repo, course.id, rev, course.title, caches or Caches())
+
+
+@dataclass(frozen=True)
+class CourseHome:
+    """What a course's home page shows: its outline at head and the latest changes."""
+
+    view: CourseView
+    recent: list[CommitInfo]
+
+
+def course_home(ctx: Ctx, course: Course, *, caches: Caches | None = None) -> CourseHome:
+    """Return the course at head with its RECENT_CHANGES newest commits."""
+    caches = caches or Caches()
+    with ctx.store.open(course.id) as repo:
+        view = course_view(ctx.session, repo, course.id, "main", course.title, caches)
+        recent = _recent_changes(repo, course.id, view.commit, caches)
+    return CourseHome(view, recent)
+
+
+def _recent_changes(
+    repo: CourseRepo, course_id: int, commit: str, caches: Caches
+) -> list[CommitInfo]:
+    """Return the newest commits up to `commit` (cached: a commit's past never changes)."""
+    key = ("recent", course_id, commit)
+    found = caches.memory.get(key)
+    if found is None:
+        found = repo.history(commit, limit=RECENT_CHANGES).commits
+        caches.memory.put(key, found)
+    return found
+
+
+@dataclass(frozen=True)
+class PrintedCourse:
+    """Every lesson of a course at one commit, in page order, with its content."""
+
+    view: CourseView
+    lessons: list[tuple[LessonEntry, LessonContent]]
+
+
+def printed_course(
+    ctx: Ctx,
+    course: Course,
+    rev: str = "main",
+    *,
+    links: CourseLinks,
+    caches: Caches | None = None,
+) -> PrintedCourse:
+    """Return the course at `rev` with every lesson's content, for printing."""
+    caches = caches or Caches()
+    with ctx.store.open(course.id) as repo:
+        commit = repo.resolve(rev)
+        view = course_view(ctx.session, repo, course.id, commit, course.title, caches)
+        lessons = printed_lessons(
+            ctx.session, repo, view, lambda unit: links.lesson(unit, rev, commit), caches
+        )
+    return PrintedCourse(view, lessons)
+
+
+@dataclass(frozen=True)
+class CourseFile:
+    """One file of the course at one commit, as stored (images, attachments, any file)."""
+
+    path: str
+    commit: str
+    blob_id: str
+    data: bytes
+
+
+def course_file(ctx: Ctx, course: Course, rev: str, path: str) -> CourseFile:
+    """Return the file at `path` in `rev`; raise PathNotFound or InvalidPath when there is none."""
+    with ctx.store.open(course.id) as repo:
+        commit = repo.resolve(rev)
+        blob_id = repo.blob_id(path, commit)
+        return CourseFile(path, commit, blob_id, repo.reader.read(blob_id)[1])
+
+
+class ArchiveChunks(Iterator[bytes]):
+    """The bytes of a zip download, holding the course's repository until closed.
+
+    Close it when the download is over, read to the end or not (a WSGI server closes the
+    response body it was given, which closes this): that gives the repository back.
+    """
+
+    def __init__(self, repo: CourseRepo, chunks: Iterator[bytes]) -> None:
+        self._repo = repo
+        self._chunks = chunks
+
+    def __iter__(self) -> ArchiveChunks:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._chunks)
+        except BaseException:
+            self.close()  # the end (or a failure): no need to wait for the server
+            raise
+
+    def close(self) -> None:
+        """Stop the archive (its git process) and give the repository back; safe to repeat."""
+        try:
+            close = getattr(self._chunks, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._repo.close()
+
+
+@dataclass(frozen=True)
+class CourseArchive:
+    """A zip of the whole course at one commit, made as it is sent."""
+
+    name: str  # <course>-<short commit>: the file's name without .zip, and its top folder
+    commit: str
+    chunks: ArchiveChunks
+
+
+def course_archive(ctx: Ctx, course: Course, rev: str = "main") -> CourseArchive:
+    """Return the course at `rev` as a streaming zip; the caller closes `chunks` when done."""
+    repo = ctx.store.open(course.id)
+    try:
+        commit = repo.resolve(rev)
+        name = f"{course.slug}-{commit[:10]}"
+        chunks = repo.iter_archive_zip(commit, prefix=f"{name}/")
+    except BaseException:
+        repo.close()
+        raise
+    return CourseArchive(name, commit, ArchiveChunks(repo, chunks))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Flask, Response
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -56,7 +56,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def subscribe(app: Flask) -> None:
     """Return nothing; register the app's subscribers to what happens to its courses."""
     from .events import CourseChanged, log_change
-    from .runtime import event_bus
+    from .runtime import announce, event_bus, watch_commits
 
     bus = event_bus(app)
     bus.subscribe(CourseChanged, log_change)
+    watch_commits()
+
+    @app.after_request
+    def announce_committed(response: Response) -> Response:
+        announce(app)
+        return response

@@ -6,6 +6,11 @@ push. Search, activity, notifications, thread re-anchoring and live rooms subscr
 events they care about in `create_app`; nobody calls them from the save path. A refused write
 emits nothing.
 
+Use cases that only change rows and leave the commit to their caller (networks: someone
+joined) `defer` their event on the session instead; the app moves it to "ready" when the
+session commits, drops it when the session rolls back, and announces what is ready after each
+request (runtime.announce; a job or a command calls that itself after committing).
+
 Subscribers run in the emitting thread, after the fact: one that fails is logged and does not
 undo the change nor stop the other subscribers. Work that takes time belongs in a job that the
 subscriber enqueues. This module imports nothing of the app.
@@ -15,9 +20,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +128,27 @@ class EventBus:
 def log_change(event: CourseChanged) -> None:
     """Return nothing; note in the log that a course changed (a subscriber of every app)."""
     log.info("%s: course %s is at %s", type(event).__name__, event.course_id, event.commit)
+
+
+_DEFERRED = "workspace.events.deferred"
+_READY = "workspace.events.ready"
+
+
+def defer(info: MutableMapping[str, Any], event: Event) -> None:
+    """Return nothing; keep `event` in a session's `info` until that session commits."""
+    info.setdefault(_DEFERRED, []).append(event)
+
+
+def committed(info: MutableMapping[str, Any]) -> None:
+    """Return nothing; the session of `info` committed: its deferred events are ready."""
+    info.setdefault(_READY, []).extend(info.pop(_DEFERRED, []))
+
+
+def rolled_back(info: MutableMapping[str, Any]) -> None:
+    """Return nothing; the session of `info` rolled back: its deferred events never happened."""
+    info.pop(_DEFERRED, None)
+
+
+def take_ready(info: MutableMapping[str, Any]) -> list[Event]:
+    """Return the committed events of the session of `info`, forgetting them there."""
+    return info.pop(_READY, [])

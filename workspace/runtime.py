@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 from flask_login import current_user
+from sqlalchemy import event as sa_event
 
-from .events import EventBus
+from .events import EventBus, committed, rolled_back, take_ready
 from .extensions import db
 
 if TYPE_CHECKING:
@@ -66,6 +67,31 @@ def event_bus(app: Flask | None = None) -> EventBus:
     """Return the app's event bus (its subscribers are registered in create_app)."""
     app = app or _app()
     return app.extensions.setdefault("events", EventBus())
+
+
+def announce(app: Flask | None = None) -> None:
+    """Return nothing, after emitting the events the app's session has committed since the
+    last call (see events.defer); runs after every request, and a job calls it itself."""
+    ready = take_ready(db.session.info)
+    if ready:
+        bus = event_bus(app)
+        for event in ready:
+            bus.emit(event)
+
+
+def watch_commits() -> None:
+    """Return nothing; make the app's sessions keep deferred events until they commit."""
+    if not sa_event.contains(db.session, "after_commit", _after_commit):
+        sa_event.listen(db.session, "after_commit", _after_commit)
+        sa_event.listen(db.session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: object) -> None:
+    committed(session.info)  # type: ignore[attr-defined]
+
+
+def _after_rollback(session: object) -> None:
+    rolled_back(session.info)  # type: ignore[attr-defined]
 
 
 def reading_cache(app: Flask | None = None) -> ReadingCache:

@@ -19,11 +19,14 @@ from workspace.events import (
     LessonDeleted,
     LessonRenamed,
     LessonSaved,
+    MemberJoined,
     OutlineChanged,
 )
 from workspace.extensions import db
-from workspace.models import Activity
+from workspace.models import Activity, Membership
+from workspace.models._base import utcnow
 from workspace.runtime import event_bus, repo_store
+from workspace.services.networks import create_invitation
 
 SPEED = "units/motion/lessons/speed.md"
 COURSE = "/n/school/physics"
@@ -165,3 +168,49 @@ def test_a_push_announces_one_course_pushed_and_a_refused_push_nothing(
     assert untitled != new
     event = only(heard, CoursePushed)
     assert event == CoursePushed(school["course"].id, new, school["member"].id, old, 1)
+
+
+# Someone joins a network ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def joined(app: Flask) -> Iterator[list[MemberJoined]]:
+    """Return the MemberJoined events announced, each checked to come after its commit."""
+    seen: list[MemberJoined] = []
+
+    def record(event: MemberJoined) -> None:
+        # A fresh session sees only what was committed.
+        with db.engine.connect() as connection:
+            role = connection.scalar(
+                db.select(Membership.role).filter_by(
+                    network_id=event.network_id, user_id=event.user_id
+                )
+            )
+        assert role == event.role
+        seen.append(event)
+
+    event_bus(app).subscribe(MemberJoined, record)
+    yield seen
+    event_bus(app).unsubscribe(MemberJoined, record)
+
+
+def test_joining_by_invitation_or_by_a_leaders_hand_announces_it_once(
+    client, school, joined, make_user
+):
+    network, outsider = school["network"], school["outsider"]
+    client.login_as(school["lead"])
+    client.post("/n/school/members/add", data={"person": "outsider", "role": "partner"})
+    assert joined == [MemberJoined(network.id, outsider.id, "partner")]
+    client.post("/n/school/members/add", data={"person": "outsider", "role": "reader"})
+    assert len(joined) == 1  # already in: refused, nothing announced
+
+    newcomer = make_user("nia")
+    raw, _ = create_invitation(
+        db.session, network, school["lead"], role="member", days=7, now=utcnow()
+    )
+    db.session.commit()
+    client.login_as(newcomer)
+    client.post(f"/invite/{raw}")
+    assert joined[1:] == [MemberJoined(network.id, newcomer.id, "member")]
+    client.post(f"/invite/{raw}")  # used: nothing more
+    assert len(joined) == 2

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from ...access import Access, permissions
+from ...events import MemberJoined, defer
 from ...models import (
     Activity,
     Membership,
@@ -285,6 +286,7 @@ def add_member(
     added = Membership(network_id=network.id, user_id=user.id, role=chosen.value)
     session.add(added)
     session.flush()
+    defer(session.info, MemberJoined(network.id, user.id, chosen.value))
     record_activity(
         session,
         network,
@@ -358,4 +360,5 @@ def join(session: Session, network: Network, user: User, role: Role) -> Membersh
         session.rollback()
         raise NetworkError(message) from error
     record_activity(session, network, user, "joined", f"{user.display_name} joined as {role.label}")
+    defer(session.info, MemberJoined(network.id, user.id, role.value))
     return joined

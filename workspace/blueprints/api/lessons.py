@@ -15,7 +15,7 @@ from flask import abort, request
 from ...access import Access
 from ...content.errors import ContentError
 from ...content.frontmatter import parse_lesson
-from ...runtime import ctx, repo_store
+from ...runtime import ctx
 from ...services import editing, reading
 from ...services.context import LessonRef
 from ...services.editing import SaveResult
@@ -44,11 +44,10 @@ def _message(data: dict[str, Any]) -> str | None:
 def lesson(net: str, course: str, unit: str, lesson: str) -> dict[str, Any]:
     """Return the lesson file at `?rev=` (the newest by default) and the commit read."""
     _network, row, _access = course_for(net, course)
-    rev = request.args.get("rev") or "main"
-    with repo_store().open(row.id) as repo:
-        commit = repo.resolve(rev)
-        path = reading.find_lesson_path(repo, commit, unit, lesson)
-        content = repo.read_file(path, commit).decode("utf-8", "replace")
+    found = reading.lesson_file(
+        ctx(), LessonRef(row, unit, lesson), request.args.get("rev") or "main"
+    )
+    path, commit, content = found.path, found.commit, found.content
     front_matter, problem = None, None
     try:
         front_matter = parse_lesson(content).front_matter

@@ -12,7 +12,6 @@ from flask import Blueprint, flash, redirect, request
 from werkzeug.wrappers import Response
 
 from ...extensions import db
-from ...runtime import repo_store
 from ...services import editing, reading
 from ...services.context import LessonRef
 from ...services.editing import EditError, SaveConflict, title_in
@@ -39,8 +38,7 @@ def _done(t: Target, attempt: Any, success: str, anchor: str = "") -> Response:
 def organize(net: str, course: str) -> Page:
     """Show the course's units and lessons with the actions that reorganize them."""
     t = course_target(net, course)
-    with repo_store().open(t.course.id) as repo:
-        view = reading.course_view(db.session, repo, t.course.id, "main", t.course.title)
+    view = reading.course_page(t.ctx, t.course)
     units = list(view.index.units)
     own_drafts = editing.user_drafts(db.session, t.user, t.course)
     return render_page("editing/organize.html", t, view=view, units=units, drafts=own_drafts)

@@ -17,7 +17,7 @@ from ...git import CommitInfo, CourseRepo
 from ...models import Course
 from ..context import Ctx, LessonRef
 from ._caches import Caches
-from ._files import CourseView, course_view
+from ._files import CourseView, course_view, find_lesson_path
 from ._lesson_view import LessonContent, LessonView, lesson_view, printed_lessons
 from ._rendering import CourseLinks
 
@@ -51,6 +51,25 @@ def lesson_page(
             links=links.lesson(ref.unit, rev, commit),
             caches=caches,
         )
+
+
+@dataclass(frozen=True)
+class LessonFile:
+    """A lesson's whole file as stored at one commit (for the API and for people who clone)."""
+
+    path: str
+    commit: str
+    content: str
+
+
+def lesson_file(ctx: Ctx, ref: LessonRef, rev: str = "main") -> LessonFile:
+    """Return the lesson's file at `rev`; raise LessonNotFound, InvalidRevision or
+    RevisionNotFound when there is no such lesson or version."""
+    with ctx.store.open(ref.course.id) as repo:
+        commit = repo.resolve(rev)
+        path = find_lesson_path(repo, commit, ref.unit, ref.lesson)
+        content = repo.read_file(path, commit).decode("utf-8", "replace")
+    return LessonFile(path, commit, content)
 
 
 def course_page(

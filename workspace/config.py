@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,28 @@ class Defaults:
     LOGIN_THROTTLE_ADDRESS = 20  # failures per address within the window
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
     INVITATION_DAYS = 14
+    # Sign-ins (one server-side row each): without "keep me signed in" a sign-in ends after
+    # this many hours without activity; with it, this many days after signing in.
+    LOGIN_IDLE_HOURS = 24
+    LOGIN_REMEMBER_DAYS = 30
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # the cookie; the sign-in row decides
+    # Emailed links: confirming an address, resetting a password.
+    EMAIL_CONFIRM_HOURS = 48
+    PASSWORD_RESET_MINUTES = 60
+    MAIL_THROTTLE_RECIPIENT = 3  # links sent to one email address within the window
+    MAIL_THROTTLE_ADDRESS = 10  # links asked for from one network address within the window
+    MAIL_THROTTLE_WINDOW_SECONDS = 60 * 60
+    # The site's address in emailed links, such as "https://lessons.example.org". Set it in
+    # production: without it, links use the address the request came to (its Host header).
+    PUBLIC_URL: str | None = None
+    # Outgoing mail. Without MAIL_SERVER, messages (links included) are written to the log.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM: str | None = None  # default: "<SITE_NAME> <noreply@NOREPLY_DOMAIN>"
+    MAIL_TIMEOUT_SECONDS = 10
     GC_EVERY_COMMITS = 100
     PUSH_MAX_FILE_BYTES = 10 * 1024 * 1024  # a larger file in a push is refused
     PUSH_ALLOW_OTHER_BRANCHES = False  # only main: the web shows and edits main

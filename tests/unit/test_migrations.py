@@ -1,9 +1,11 @@
-"""Migrations upgrade an empty database to head, and head matches the models exactly."""
+"""Migrations upgrade an empty database to head, head matches the models exactly, and upgrading
+a database with data keeps it."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -86,3 +88,75 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path: Path, pragma: str, expe
         value = db.session.execute(text(f"PRAGMA {pragma}")).scalar()
         assert str(value).lower() == expected  # synchronous 1 is NORMAL
         db.engine.dispose()
+
+
+MIGRATIONS = str(Path(__file__).resolve().parents[2] / "workspace" / "migrations")
+INITIAL = "d5d6da6a516d"
+
+
+def _seed_initial_schema(conn: Any) -> None:
+    """Add an account with a membership and a token, as the initial schema stored them."""
+    now = "2026-01-05 10:00:00+00:00"
+    conn.execute(
+        text(
+            "INSERT INTO users (id, username, email, display_name, password_hash, affiliation,"
+            " role_kind, bio, is_site_admin, session_token, created_at) VALUES (1, 'ana',"
+            " 'ana@school.example', 'Ana', '!', '', 'teacher', '', false, 'abc', :now)"
+        ),
+        {"now": now},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO networks (id, slug, name, purpose, kind, visibility, created_at)"
+            " VALUES (1, 'chem', 'Chem', '', 'virtual', 'private', :now)"
+        ),
+        {"now": now},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO memberships (network_id, user_id, role, created_at)"
+            " VALUES (1, 1, 'leader', :now)"
+        ),
+        {"now": now},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO access_tokens (user_id, name, token_hash, prefix, scope, created_at)"
+            " VALUES (1, 'laptop', 'hash', 'abcdefgh', 'read', :now)"
+        ),
+        {"now": now},
+    )
+
+
+def test_upgrading_keeps_accounts_memberships_and_tokens_and_makes_addresses_pending(
+    tmp_path: Path,
+):
+    from flask_migrate import downgrade, upgrade
+
+    for uri in database_urls(tmp_path):
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "REPOS_ROOT": str(tmp_path / "r")}
+        )
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision=INITIAL)
+            with db.engine.begin() as conn:
+                _seed_initial_schema(conn)
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as conn:
+                user = conn.execute(text("SELECT email, pending_email FROM users")).one()
+                memberships = conn.execute(text("SELECT count(*) FROM memberships")).scalar()
+                tokens = conn.execute(text("SELECT count(*) FROM access_tokens")).scalar()
+            # Nobody ever confirmed an address before: each one waits for its confirmation.
+            assert tuple(user) == (None, "ana@school.example")
+            assert (memberships, tokens) == (1, 1)
+            if db.engine.name == "sqlite":
+                with db.engine.connect() as conn:
+                    assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+            downgrade(directory=MIGRATIONS, revision=INITIAL)
+            with db.engine.connect() as conn:
+                back = conn.execute(text("SELECT email, session_token FROM users")).one()
+                memberships = conn.execute(text("SELECT count(*) FROM memberships")).scalar()
+            assert back.email == "ana@school.example" and len(back.session_token) == 32
+            assert memberships == 1
+            db.engine.dispose()

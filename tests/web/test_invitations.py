@@ -9,7 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from mail_support import Mailbox, mail_config, smtp_server
+from sqlalchemy import event, insert, select
+from testdata import TEST_PASSWORD
 
 from workspace.extensions import db
 from workspace.models import Invitation, Membership, Network, User, hash_token
@@ -18,6 +20,20 @@ from workspace.services.networks import create_invitation
 
 ROLES = ["reader", "partner", "member"]
 LINK = re.compile(r'value="http://localhost(/invite/[A-Za-z0-9_-]+)"')
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Send mail to a real SMTP server in the tests that ask for `mailbox`."""
+    if "mailbox" in request.fixturenames:
+        return {**app_config, **mail_config(request.getfixturevalue("mailbox"))}
+    return app_config
 
 
 @pytest.fixture
@@ -267,7 +283,7 @@ def test_invitation_for_an_email_is_only_for_that_account(
     client.login_as(school["outsider"])
     response = client.post(path)
     assert response.status_code == 403
-    assert "sent to a different email address" in response.text
+    assert "This invitation is for newcomer@school.example; confirm that address" in response.text
     assert role_of(school["outsider"]) is None
     assert stored_invitation(path).accepted_at is None
     client.login_as(school["newcomer"])  # the address matches whatever its case
@@ -334,3 +350,70 @@ def test_invitation_to_another_network_leaves_this_one_alone(
     client.login_as(school["lead"])
     response = client.post(f"/n/school/invitations/{_.id}/revoke", follow_redirects=True)
     assert "There is no such invitation in this network." in response.text
+
+
+# Someone else holding the link -------------------------------------------------------------
+
+
+def members_of_school() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(User.username, Membership.role)
+        .join(Membership.user)
+        .join(Network)
+        .filter(Network.slug == "school")
+    )
+    return sorted((username, role) for username, role in rows)
+
+
+def test_typing_the_invited_address_into_a_profile_does_not_take_the_invitation(
+    app: Any, school: dict[str, Any], make_user: Any, mailbox: Mailbox
+) -> None:
+    leader = app.test_client()
+    leader.login_as(school["lead"])
+    path = invite(leader, role="leader", email="bob@school.example")
+    before = members_of_school()
+    eve = app.test_client()
+    eve.login_as(make_user("eve"))
+    assert eve.post(path).status_code == 403
+
+    # Eve, who has the link, gives her profile Bob's address and tries again.
+    profile = {"display_name": "Eve", "email": "Bob@School.Example", "role_kind": "teacher"}
+    saved = eve.post("/settings/profile", data=profile, follow_redirects=True)
+    assert "Pending: <strong>bob@school.example</strong>" in saved.text
+    for attempt in (eve.get(path), eve.post(path)):
+        assert attempt.status_code == 403
+        assert (
+            "This invitation is for bob@school.example; confirm that address on your profile "
+            "first." in attempt.text
+        )
+    assert members_of_school() == before
+    assert "Eve" not in leader.get("/n/school/members").text
+    assert stored_invitation(path).accepted_at is None
+
+    # The real Bob can still sign up with his address, confirm it from his mailbox, and accept.
+    bob = app.test_client()
+    signed_up = bob.post(
+        "/auth/register",
+        data={
+            "email": "bob@school.example",
+            "username": "bob",
+            "display_name": "Bob",
+            "password": TEST_PASSWORD,
+            "confirm": TEST_PASSWORD,
+            "role_kind": "teacher",
+        },
+    )
+    assert signed_up.status_code == 302
+    assert bob.post(path).status_code == 403  # not before he confirms it
+    bobs_link = mailbox.last_link("bob@school.example")
+    assert bob.get(bobs_link).status_code == 200
+    assert bob.post(bobs_link).status_code == 302
+    accepted = bob.post(path, follow_redirects=True)
+    assert accepted.status_code == 200
+    bob_user = db.session.scalar(select(User).filter_by(username="bob"))
+    assert bob_user is not None and role_of(bob_user) == "leader"
+    eve_user = db.session.scalar(select(User).filter_by(username="eve"))
+    assert eve_user is not None
+    db.session.refresh(eve_user)
+    assert eve_user.pending_email is None  # Bob's confirmation dropped Eve's claim
+    assert role_of(eve_user) is None

@@ -1,14 +1,16 @@
-"""Settings: the profile and the password."""
+"""Settings: the profile and the password (email confirmation: test_email.py; sign-ins:
+test_sessions.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from testdata import FAST_HASH, TEST_PASSWORD
 
 from workspace.extensions import db
-from workspace.models import User
+from workspace.models import LoginSession, User
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -60,12 +62,18 @@ def test_profile_change_is_saved(client: Any, make_user: Any) -> None:
     assert response.status_code == 302
     user = reload(user)
     assert user.display_name == "Ana María López"
-    assert user.email == "ana.lopez@district.example"
+    # The new address waits for its confirmation link; the confirmed one stays in force.
+    assert user.email == "ana@school.example"
+    assert user.pending_email == "ana.lopez@district.example"
     assert user.affiliation == "Riverside District"
     assert user.role_kind == "support_organization"
     assert user.role_kind_label == "Support organization"
     assert user.bio == "Physics coach for six schools."
-    assert "Your profile is saved." in client.get("/settings/profile").get_data(as_text=True)
+    page = client.get("/settings/profile").get_data(as_text=True)
+    assert "Your profile is saved." in page
+    assert "We sent a link to ana.lopez@district.example." in page
+    assert "Until you follow it, your address stays ana@school.example." in page
+    assert "Pending: <strong>ana.lopez@district.example</strong>" in page
 
 
 def test_profile_keeps_own_email_typed_in_another_case(client: Any, make_user: Any) -> None:
@@ -74,6 +82,7 @@ def test_profile_keeps_own_email_typed_in_another_case(client: Any, make_user: A
     response = client.post("/settings/profile", data=profile_data(email="ANA@school.example"))
     assert response.status_code == 302
     assert reload(user).email == "ana@school.example"
+    assert reload(user).pending_email is None
 
 
 @pytest.mark.parametrize(
@@ -194,4 +203,5 @@ def test_changing_the_password_signs_out_other_sessions_but_not_this_one(app, ma
     assert here.get("/settings/profile").status_code == 200
     # The other browser's session and its remember-me cookie no longer sign it in.
     assert elsewhere.get("/settings/profile").status_code == 302
-    assert user.session_token  # rotated, still set
+    logins = db.session.scalars(select(LoginSession).filter_by(user_id=user.id)).all()
+    assert sorted(login.revoked_at is None for login in logins) == [False, True]

@@ -113,6 +113,31 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField("About you", validators=[Length(max=accounts.MAX_BIO)])
 
 
+class ResetRequestForm(FlaskForm):
+    """Ask for a link to choose a new password."""
+
+    email = EmailField(
+        "Email address",
+        filters=[_strip],
+        validators=[DataRequired(), _problem(accounts.email_problem)],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a new password from an emailed link (the same rules as changing it)."""
+
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), _problem(_password_rule)]
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message="The new passwords do not match."),
+        ],
+    )
+
+
 class PasswordForm(FlaskForm):
     """Change the password."""
 

@@ -1,20 +1,33 @@
 """SQLAlchemy models, one module per area; imported here so metadata is complete."""
 
-from .accounts import AccessToken, LoginAttempt, RoleKind, TokenScope, User, hash_token
+from .accounts import (
+    AccessToken,
+    EmailPurpose,
+    EmailToken,
+    LoginAttempt,
+    RoleKind,
+    TokenScope,
+    User,
+    hash_token,
+)
 from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
+from .sessions import LoginSession
 
 __all__ = [
     "AccessToken",
     "Activity",
     "Course",
     "CourseRedirect",
+    "EmailPurpose",
+    "EmailToken",
     "Invitation",
     "JoinRequest",
     "LessonSummary",
     "LoginAttempt",
+    "LoginSession",
     "Membership",
     "Network",
     "NetworkKind",

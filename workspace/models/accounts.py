@@ -1,19 +1,20 @@
-"""Accounts: users, login attempts (for throttling) and personal access tokens."""
+"""Accounts: users, login attempts (for throttling), personal access tokens and email links."""
 
 from __future__ import annotations
 
 import enum
 import hashlib
-import secrets
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ._base import UTCDateTime, utcnow
+from .sessions import LoginSession
 
 
 class RoleKind(enum.StrEnum):
@@ -29,40 +30,96 @@ class RoleKind(enum.StrEnum):
         return self.value.replace("_", " ").capitalize().replace("Stem", "STEM")
 
 
+def hash_password(password: str, method: str = "scrypt") -> str:
+    """Return the stored form of a password (salted, slow)."""
+    return generate_password_hash(password, method=method)
+
+
+def password_matches(stored: str, password: str) -> bool:
+    """Return True if `password` is the one `stored` was made from."""
+    return check_password_hash(stored, password)
+
+
 class User(UserMixin, db.Model):
-    """A person with an account. Usernames and emails are stored lowercase, so unique either way."""
+    """A person with an account. Usernames and emails are stored lowercase, so unique either way.
+
+    `email` is the confirmed address, the only one that counts (sign-in, invitations, password
+    resets); it is unique, and empty until the person follows the link we mail them.
+    `pending_email` is an address waiting for that confirmation, at sign-up or after a change;
+    it is not unique, so nobody can block an address by typing it into a profile.
+    """
 
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    pending_email: Mapped[str | None] = mapped_column(String(254), index=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     affiliation: Mapped[str] = mapped_column(String(200), default="")
     role_kind: Mapped[str] = mapped_column(String(40), default=RoleKind.TEACHER.value)
     bio: Mapped[str] = mapped_column(String(2000), default="")
     is_site_admin: Mapped[bool] = mapped_column(default=False)
-    # Part of the login id in every session and remember-me cookie: changing the password
-    # rotates it, which signs the account out everywhere else.
-    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
     )
 
-    def set_password(self, password: str, method: str = "scrypt") -> None:
-        """Set the password and sign the account out of every other session."""
-        self.password_hash = generate_password_hash(password, method=method)
-        self.session_token = secrets.token_hex(16)
+    # The sign-in this request runs under, set by the user loader or at sign-in (not columns).
+    _login = None  # type: LoginSession | None
+    _login_id = None  # type: str | None
 
-    def get_id(self) -> str:
-        """Return the login id kept in sessions: the user id and the current session token."""
-        return f"{self.id}:{self.session_token}"
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Set the password (ending other sessions is the use case's job: it knows this one)."""
+        self.password_hash = hash_password(password, method)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
+
+    @property
+    def address(self) -> str | None:
+        """Return the address to show: the confirmed one, else the one waiting for confirmation."""
+        return self.email or self.pending_email
+
+    def bind_login(self, login: LoginSession, login_id: str) -> None:
+        """Remember which sign-in this request runs under (its row and its cookie id)."""
+        self._login, self._login_id = login, login_id
+
+    @property
+    def current_login(self) -> LoginSession | None:
+        """Return the sign-in this request runs under, if any."""
+        return self._login
+
+    def get_id(self) -> str:
+        """Return the login id kept in the session and remember-me cookies: "<row id>:<secret>".
+
+        It names one sign-in (a row in login_sessions), never the account, so signing out
+        there ends it. Asked for a user nobody signed in yet (login_user called directly, as
+        tests do), it starts a sign-in row in the user's database session.
+        """
+        if self._login_id is None:
+            session = object_session(self)
+            if session is None:
+                raise RuntimeError("get_id() needs a user attached to a database session")
+            login, secret = LoginSession.begin(self)
+            session.add(login)
+            session.flush()
+            return login.login_id(secret)
+        return self._login_id
+
+    def __eq__(self, other: Any) -> bool:
+        # Same account, whichever sign-in (UserMixin compares get_id(), which names a sign-in).
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     @property
     def role_kind_label(self) -> str:
@@ -76,7 +133,7 @@ class User(UserMixin, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One login attempt, kept so repeated failures can be slowed down and audited."""
+    """One login attempt (or emailed-link request), kept so repeats can be slowed and audited."""
 
     __tablename__ = "login_attempts"
 
@@ -84,7 +141,8 @@ class LoginAttempt(db.Model):
     username: Mapped[str] = mapped_column(String(254), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
-    kind: Mapped[str] = mapped_column(String(16), default="password")  # password | token
+    # password | token, or for emailed links: confirm_mail | reset_mail
+    kind: Mapped[str] = mapped_column(String(16), default="password")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
@@ -119,3 +177,31 @@ class AccessToken(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class EmailPurpose(enum.StrEnum):
+    """What an emailed link does."""
+
+    CONFIRM = "confirm"  # confirm that an address belongs to the account
+    RESET = "reset"  # choose a new password
+
+
+class EmailToken(db.Model):
+    """The secret in an emailed link, bound to one account and one address; only its hash is
+    stored, it works once and it expires."""
+
+    __tablename__ = "email_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now

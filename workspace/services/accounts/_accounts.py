@@ -1,7 +1,9 @@
 """Accounts: create one, sign in, change the password, edit the profile.
 
 Usernames and emails are stored lowercase, so uniqueness holds whatever case people type.
-Functions add to the session and flush; the caller commits.
+An address counts only once confirmed (see _addresses): a new account's address waits in
+`pending_email` until the emailed link is followed. Functions add to the session and flush;
+the caller commits. Changing the profile and the password: _profile.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...models import RoleKind, User
 from ...models._base import utcnow
+from ...models.accounts import hash_password, password_matches
 from . import _throttle as throttle
 from ._throttle import ThrottleLimits
 
@@ -85,12 +87,24 @@ def password_problem(password: str, min_length: int) -> str | None:
 
 
 def find_user(session: Session, identifier: str) -> User | None:
-    """Return the user with this username or email (any case), or None."""
+    """Return the user with this username or email (any case), or None.
+
+    An email finds the account that confirmed it; failing that, the one account that signed
+    up with it and has not confirmed any address yet (several such accounts find none: an
+    unconfirmed address proves nothing, so it cannot choose between them).
+    """
     identifier = normalize(identifier)
     if not identifier:
         return None
-    column = User.email if "@" in identifier else User.username
-    return session.scalar(select(User).where(column == identifier))
+    if "@" not in identifier:
+        return session.scalar(select(User).where(User.username == identifier))
+    confirmed = session.scalar(select(User).where(User.email == identifier))
+    if confirmed is not None:
+        return confirmed
+    unconfirmed = session.scalars(
+        select(User).where(User.pending_email == identifier, User.email.is_(None)).limit(2)
+    ).all()
+    return unconfirmed[0] if len(unconfirmed) == 1 else None
 
 
 def _taken(
@@ -136,8 +150,14 @@ def create_account(
     role_kind: str = RoleKind.TEACHER.value,
     min_length: int = 10,
     hash_method: str = "scrypt",
+    confirmed: bool = False,
 ) -> User:
-    """Return a new user, added and flushed, or raise AccountError naming the field at fault."""
+    """Return a new user, added and flushed, or raise AccountError naming the field at fault.
+
+    The address waits for confirmation (`pending_email`) unless `confirmed` says whoever
+    creates the account vouches for it. Only a confirmed address is taken: anyone may sign up
+    with an address another account merely typed in.
+    """
     username, email = normalize(username), normalize(email)
     _check(username_problem(username), "username")
     _check(email_problem(email), "email")
@@ -151,7 +171,8 @@ def create_account(
         )
     user = User(
         username=username,
-        email=email,
+        email=email if confirmed else None,
+        pending_email=None if confirmed else email,
         display_name=display_name,
         affiliation=affiliation,
         role_kind=role_kind,
@@ -161,8 +182,8 @@ def create_account(
     try:
         session.flush()
     except IntegrityError as error:
-        # Someone registered the same name or address between the checks above and this insert;
-        # after the rollback their row is visible, so say which one was taken.
+        # Someone registered the same name (or confirmed the address) between the checks above
+        # and this insert; after the rollback their row is visible, so say which one was taken.
         session.rollback()
         if _taken(session, User.email, email) and not _taken(session, User.username, username):
             raise AccountError(
@@ -177,7 +198,7 @@ def create_account(
 
 @cache
 def _dummy_hash(method: str) -> str:
-    return generate_password_hash("not a real password", method=method)
+    return hash_password("not a real password", method)
 
 
 def authenticate(
@@ -207,53 +228,9 @@ def authenticate(
         matched = user.check_password(password[:MAX_PASSWORD]) and len(password) <= MAX_PASSWORD
     else:
         # Hash anyway, so the answer takes as long whether or not the account exists.
-        check_password_hash(_dummy_hash(hash_method), password[:MAX_PASSWORD])
+        password_matches(_dummy_hash(hash_method), password[:MAX_PASSWORD])
         matched = False
     throttle.record_attempt(session, account, address, matched, throttle.PASSWORD, now)
     if not matched or user is None:
         raise SignInRefused()
-    return user
-
-
-def change_password(
-    session: Session,
-    user: User,
-    *,
-    current_password: str,
-    new_password: str,
-    min_length: int = 10,
-    hash_method: str = "scrypt",
-) -> None:
-    """Set a new password after checking the current one, or raise AccountError."""
-    if not user.check_password(current_password):
-        raise AccountError("That is not your current password.", "current_password")
-    _check(password_problem(new_password, min_length), "new_password")
-    user.set_password(new_password, method=hash_method)
-    session.flush()
-
-
-def update_profile(
-    session: Session,
-    user: User,
-    *,
-    display_name: str,
-    email: str,
-    affiliation: str = "",
-    role_kind: str = RoleKind.TEACHER.value,
-    bio: str = "",
-) -> User:
-    """Return the user with the profile changed, or raise AccountError naming the field."""
-    email = normalize(email)
-    _check(email_problem(email), "email")
-    display_name, affiliation, role_kind, bio = _clean_profile(
-        display_name, affiliation, role_kind, bio
-    )
-    if email != user.email and _taken(session, User.email, email, exclude=user):
-        raise AccountError("Another account already uses that email address.", "email")
-    user.display_name = display_name
-    user.email = email
-    user.affiliation = affiliation
-    user.role_kind = role_kind
-    user.bio = bio
-    session.flush()
     return user

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ...models import TokenScope, User
@@ -69,11 +68,13 @@ def authenticate_api_request(
     address: str,
     session_user: User | None,
     now: datetime | None = None,
+    limits: ThrottleLimits | None = None,
 ) -> ApiCaller:
     """Return the caller of an API request.
 
     Raises ApiAuthError for a bearer token that is empty, unknown, revoked or expired, and
-    TokenThrottled while too many bad tokens came from `address`.
+    TokenThrottled while too many bad tokens came from `address` (`limits`: the token throttle,
+    by default the running app's LOGIN_THROTTLE_*).
     """
     raw = bearer_credential(authorization)
     if raw is None:
@@ -82,7 +83,6 @@ def authenticate_api_request(
         return ApiCaller(user=None, via="anonymous")
     if not raw:
         raise ApiAuthError("The Authorization header names no token: send “Bearer <token>”.")
-    limits = ThrottleLimits.from_config(current_app.config)
     token = authenticate_token(session, raw, address, now, limits)
     if token is None:
         raise ApiAuthError(

@@ -11,12 +11,17 @@ and the API):
 Kinds count separately, so a git client retrying a revoked token does not lock its school's
 shared address out of the sign-in form. Attempts refused by the throttle are not recorded:
 the credential was never checked, and the refusal lifts at a predictable time.
+
+Emailed links (address confirmations, password resets) are rate-limited with the same records
+and `check_rate`: every request counts, answered or not, per recipient address and per network
+address, so nobody can flood a mailbox or probe for accounts by asking again and again.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +35,8 @@ from ...models._base import utcnow
 # The kinds of credential attempted (LoginAttempt.kind), not secrets.
 PASSWORD = "password"  # noqa: S105
 TOKEN = "token"  # noqa: S105
+CONFIRM_MAIL = "confirm_mail"
+RESET_MAIL = "reset_mail"
 
 
 @dataclass(frozen=True)
@@ -75,11 +82,39 @@ class ThrottleDecision:
 ALLOWED = ThrottleDecision(allowed=True)
 
 
-def limits_from_app() -> ThrottleLimits:
-    """Return the limits of the running app."""
-    from flask import current_app
+def mail_limits(settings: Any) -> ThrottleLimits:
+    """Return the limits on emailed links set by MAIL_THROTTLE_* (`settings` has `.get`)."""
+    return ThrottleLimits(
+        account=int(settings.get("MAIL_THROTTLE_RECIPIENT", 3)),
+        address=int(settings.get("MAIL_THROTTLE_ADDRESS", 10)),
+        window_seconds=int(settings.get("MAIL_THROTTLE_WINDOW_SECONDS", 3600)),
+    )
 
-    return ThrottleLimits.from_config(current_app.config)
+
+# Transitional: callers that pass no limits (git over HTTP and the API blueprint, today) get
+# the running app's LOGIN_THROTTLE_* through this variable, which the web edge sets for each
+# app context (web.init_app), so services never import Flask. Once every caller passes
+# ThrottleLimits.from_config(...), this can go.
+_app_config: ContextVar[Mapping[str, Any] | None] = ContextVar("app_config", default=None)
+
+
+def share_app_config(config: Mapping[str, Any]) -> Token[Mapping[str, Any] | None]:
+    """Make `config` the running app's configuration for limits_from_app (the web edge)."""
+    return _app_config.set(config)
+
+
+def unshare_app_config(token: Token[Mapping[str, Any] | None]) -> None:
+    """Undo share_app_config when its app context ends."""
+    try:
+        _app_config.reset(token)
+    except ValueError:  # ended in another context (a streamed response): nothing to undo here
+        pass
+
+
+def limits_from_app() -> ThrottleLimits:
+    """Return the limits of the running app (the defaults when no app is running)."""
+    config = _app_config.get()
+    return ThrottleLimits.from_config(config) if config is not None else ThrottleLimits()
 
 
 def check_allowed(
@@ -124,6 +159,36 @@ def check_allowed(
         wait = _wait(session, query, window_start, now, limits.address, limits.window_seconds)
         if wait:
             return ThrottleDecision(False, wait, "address")
+    return ALLOWED
+
+
+def check_rate(
+    session: Session,
+    recipient: str,
+    address: str,
+    kind: str,
+    now: datetime,
+    limits: ThrottleLimits,
+) -> ThrottleDecision:
+    """Return whether another request of `kind` (an emailed link) may be answered now.
+
+    Unlike sign-in failures, every request counts, whether or not it found an account.
+    `reason` is "account" when the recipient's limit refused it, "address" for the network's.
+    """
+    window_start = now - timedelta(seconds=limits.window_seconds)
+    recipient = recipient.strip().lower()
+    counters = [
+        ("account", LoginAttempt.username == recipient, recipient and limits.account > 0),
+        ("address", LoginAttempt.address == address, address and limits.address > 0),
+    ]
+    for reason, condition, applies in counters:
+        if not applies:
+            continue
+        limit = limits.account if reason == "account" else limits.address
+        query = select(LoginAttempt.created_at).where(condition, LoginAttempt.kind == kind)
+        wait = _wait(session, query, window_start, now, limit, limits.window_seconds)
+        if wait:
+            return ThrottleDecision(False, wait, reason)
     return ALLOWED
 
 

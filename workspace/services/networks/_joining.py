@@ -115,12 +115,15 @@ def check_invitation(invitation: Invitation | None, user: User, now: datetime) -
         raise InvitationError(
             "This invitation has expired. Ask the network's leaders for a new one.", "expired"
         )
-    if invitation.email and invitation.email != user.email.lower():
-        raise InvitationError(
-            "This invitation was sent to a different email address. Sign in with the account "
-            "that uses that address to accept it.",
-            "wrong_user",
+    # Only a confirmed address counts: anyone can type any address into a profile.
+    if invitation.email and invitation.email != (user.email or "").lower():
+        message = (
+            f"This invitation is for {invitation.email}; confirm that address on your "
+            "profile first."
         )
+        if (user.pending_email or "").lower() != invitation.email:
+            message += " If another of your accounts uses it, sign in with that one instead."
+        raise InvitationError(message, "wrong_user")
     return invitation
 
 

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-import secrets
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    appcontext_pushed,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, login_manager
-from .models import Membership, Network, User
+from .models import Membership, Network, User, Visibility
+from .services import accounts
 
 ERROR_TEXT = {
     400: ("Bad request", "The request could not be understood. Nothing was changed."),
@@ -24,6 +36,10 @@ ERROR_TEXT = {
     429: ("Slow down", "Too many attempts. Please wait a few minutes and try again."),
     500: ("Something went wrong", "The error was logged and nothing half-done was saved."),
 }
+
+# Pages for a signed-in person, or of a private network, are kept by no cache at all.
+PRIVATE_CACHE = "private, no-store"
+HSTS = "max-age=31536000"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http:; "
@@ -74,13 +90,43 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
 
+    # Without a mail server, emailed links are written to this log; make sure they show.
+    mail_log = logging.getLogger("workspace.mail")
+    if mail_log.level == logging.NOTSET:
+        mail_log.setLevel(logging.INFO)
+    _ = app.logger  # creates the app's log handler, which mail messages reach
+
+    def share_config(sender: Flask, **_extra: Any) -> None:
+        g._shared_config = accounts.share_app_config(sender.config)
+
+    # Strongly held: blinker would drop a nested function otherwise.
+    appcontext_pushed.connect(share_config, app, weak=False)
+
+    @app.teardown_appcontext
+    def unshare_config(_error: BaseException | None) -> None:
+        token = g.pop("_shared_config", None)
+        if token is not None:
+            accounts.unshare_app_config(token)
+
     @login_manager.user_loader
     def load_user(login_id: str) -> User | None:
-        user_id, _, token = login_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        if user is None or not secrets.compare_digest(user.session_token, token):
-            return None  # signed out: the password changed since this session began
+        # The id names one sign-in (services.accounts._sessions): signed out, revoked or
+        # expired, it signs nobody in, whichever cookie (copied or not) carries it.
+        resumed = accounts.resume_session(db.session, current_app.config, login_id)
+        if resumed is None:
+            return None
+        user = resumed.login.user
+        user.bind_login(resumed.login, login_id)
+        g.login_touched = resumed.touched
         return user
+
+    @app.before_request
+    def resume_login() -> None:
+        # Load the signed-in user before any view work, so saving the sign-in's last-seen
+        # time (at most once a minute) commits nothing else.
+        if request.endpoint != "static" and current_user.is_authenticated:
+            if g.pop("login_touched", False):
+                db.session.commit()
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[Any, int]:
@@ -106,6 +152,13 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        if _is_private(request):
+            # A view's own private or no-store choice stands (raw files revalidate by ETag).
+            chosen = headers.get("Cache-Control", "")
+            if "no-store" not in chosen and "private" not in chosen:
+                headers["Cache-Control"] = PRIVATE_CACHE
         return response
 
     # A global, not a context value, so imported macros can use it too.
@@ -141,6 +194,20 @@ class SecureCookies:
             return start_response(status, marked, exc_info)
 
         return self.wsgi_app(environ, secure_start_response)
+
+
+def _is_private(req: Any) -> bool:
+    """Return True for an answer no shared cache may keep: for a signed-in person, a request
+    with credentials, or any page of a network that is not public."""
+    if req.endpoint == "static":
+        return False
+    if "Authorization" in req.headers or current_user.is_authenticated:
+        return True
+    net = (req.view_args or {}).get("net")
+    if not net:
+        return False
+    visibility = db.session.scalar(select(Network.visibility).filter_by(slug=net))
+    return visibility != Visibility.PUBLIC.value
 
 
 def _header_networks() -> list[Network]:

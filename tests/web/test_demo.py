@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from workspace.extensions import db
@@ -36,14 +39,18 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(runner):
         assert repo.head() == head
 
 
-def test_demo_login_works_and_shows_the_course(runner, client):
-    runner.invoke(args=["seed-demo"])
+def test_the_login_the_readme_gives_works_and_lands_on_the_persons_network(runner, client):
+    printed = runner.invoke(args=["seed-demo"]).output
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"`(\w+)` / `([^`]+)`", readme)
+    assert found is not None, "the README gives a demo login"
+    username, password = found.groups()
+    assert f"{username} / {password}" in printed  # what the README says is what seed prints
     response = client.post(
-        "/auth/login",
-        data={"identifier": "maria", "password": DEMO_PASSWORD},
-        follow_redirects=True,
+        "/auth/login", data={"identifier": username, "password": password}, follow_redirects=True
     )
     assert response.status_code == 200
+    assert response.request.path == "/n/chem-collab/"  # their network, not the front page
     assert b"Chemistry Teachers Collaborative" in response.data
     course_page = client.get("/n/chem-collab/chemistry/")
     assert course_page.status_code == 200

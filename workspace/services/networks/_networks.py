@@ -207,6 +207,17 @@ def membership(session: Session, network: Network, user: User) -> Membership | N
     return session.scalar(select(Membership).filter_by(network_id=network.id, user_id=user.id))
 
 
+def home_network(session: Session, user: User) -> Network | None:
+    """Return the network a person lands on after signing in: where their role is strongest,
+    the one they joined first among those; None when they belong to none."""
+    found = session.scalars(
+        select(Membership).filter_by(user_id=user.id).order_by(Membership.created_at)
+    ).all()
+    if not found:
+        return None
+    return max(found, key=lambda m: role_rank(m.role)).network
+
+
 def _members_query(network: Network) -> Select[tuple[Membership]]:
     """Return a query for the network's memberships with their users loaded, by name."""
     return (

@@ -17,7 +17,7 @@ from ...extensions import db, login_manager
 from ...forms.editing import LessonForm
 from ...git import Author
 from ...models import Course, Network, User
-from ...runtime import ctx, repo_store
+from ...runtime import ctx
 from ...services import editing
 from ...services.context import Ctx, LessonRef
 from ...services.editing import (
@@ -25,8 +25,6 @@ from ...services.editing import (
     SaveResult,
     file_size,
     lesson_missing,
-    read_text,
-    resolve_base,
 )
 from .._guards import require_course
 
@@ -98,9 +96,7 @@ def render_page(template: str, t: Target, **context: Any) -> str:
 
 def head_text(t: Target) -> tuple[str, str]:
     """Return (head commit, lesson text at head), or abort 404 when the lesson is gone."""
-    with repo_store().open(t.course.id) as repo:
-        head = resolve_base(repo, None)
-        text = read_text(repo, t.path, head)
+    head, text = editing.text_at_head(t.ctx, t.ref, t.path)
     if text is None:
         abort(404, description=lesson_missing(t.unit, t.lesson).message)
     return head, text

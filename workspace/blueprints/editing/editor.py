@@ -18,9 +18,8 @@ from ...extensions import db
 from ...forms.editing import LessonForm, apply_fields, fields_of
 from ...git import GitStoreError
 from ...models.editing import Draft
-from ...runtime import repo_store
 from ...services import editing
-from ...services.editing import EditError, SaveConflict, read_text, resolve_base
+from ...services.editing import EditError, SaveConflict
 from ..reading.lessons import git_error_page
 from . import live, organize, resolve
 from ._views import (
@@ -114,16 +113,13 @@ def _post(t: Target) -> Page:
     raw = request.form.get("mode") == "raw"
     action = request.form.get("action", "save")
     fields = form.draft_fields()
-    with repo_store().open(t.course.id) as repo:
-        try:
-            base = resolve_base(repo, form.base_commit.data)
-        except EditError as exc:
-            head = resolve_base(repo, None)
-            head_text = read_text(repo, t.path, head) or ""
-            content = fields["body"] if raw else _compose(head_text, fields)
-            keep_draft(t, head, content, None if raw else fields, form.message.data or "")
-            return render_editor(t, form, exc.http_status, raw=raw, error=exc.message)
-        base_text = read_text(repo, t.path, base) or read_text(repo, t.path, "main") or ""
+    start = editing.edit_start(t.ctx, t.ref, t.path, form.base_commit.data)
+    if start.problem is not None:
+        content = fields["body"] if raw else _compose(start.text, fields)
+        keep_draft(t, start.base, content, None if raw else fields, form.message.data or "")
+        problem = start.problem
+        return render_editor(t, form, problem.http_status, raw=raw, error=problem.message)
+    base, base_text = start.base, start.text
     content = fields["body"] if raw else _compose(base_text, fields)
     message = form.message.data or ""
     if action == "upload":

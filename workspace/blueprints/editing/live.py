@@ -22,17 +22,12 @@ from ...content.lint import lint_lesson
 from ...content.render import render_body
 from ...extensions import db
 from ...forms.editing import DRAFT_FIELDS, LessonForm, apply_fields
-from ...git import PathNotFound
-from ...runtime import repo_store
 from ...services import editing
 from ...services.editing import (
     EditError,
     ImageRejected,
     ImageTooLarge,
     ImageUpload,
-    authors_since,
-    read_text,
-    resolve_base,
     upload_image,
 )
 from ..reading.lessons import course_links
@@ -137,11 +132,8 @@ def save_draft(net: str, course: str, unit: str, lesson: str) -> tuple[Response,
 
 def _composed(t: Target, base: str, fields: dict[str, str]) -> str:
     """Return the lesson file the fields make on top of the base text (best effort)."""
-    with repo_store().open(t.course.id) as repo:
-        try:
-            base_text = read_text(repo, t.path, resolve_base(repo, base)) or ""
-        except EditError:
-            base_text = read_text(repo, t.path, "main") or ""
+    # A version that is not one of the course starts from the newest one's text.
+    base_text = editing.edit_start(t.ctx, t.ref, t.path, base).text
     try:
         return apply_fields(base_text, fields)
     except (ContentError, ValueError):
@@ -172,33 +164,18 @@ def heartbeat(net: str, course: str, unit: str, lesson: str) -> Response:
     editing.heartbeat(db.session, t.user, t.course, t.path, typing=typing)
     others = editing.others_present(db.session, t.user, t.course, t.path)
     base = str(data.get("base_commit") or "")
-    with repo_store().open(t.course.id) as repo:
-        head = resolve_base(repo, None)
-        blob = _blob(repo, t.path, head)
-        try:
-            base_blob = _blob(repo, t.path, resolve_base(repo, base)) if base else blob
-        except EditError:
-            base_blob = None
-        changed = base_blob != blob
-        # Naming who changed it costs a `git log`: only when the page has not shown it yet.
-        wanted = changed and str(data.get("names", "1")).lower() not in ("0", "false")
-        names = [a.name for a in authors_since(repo, base, head, t.path)] if wanted else []
+    # Naming who changed it costs a `git log`: only when the page has not shown it yet.
+    wanted = str(data.get("names", "1")).lower() not in ("0", "false")
+    found = editing.changes_since(t.ctx, t.ref, t.path, base, with_names=wanted)
+    head, changed, names = found.head, found.changed, found.names
     return jsonify(
         {
             "present": [{"name": p.name, "typing": p.typing} for p in others],
             "head": head,
-            "blob": blob,
             "changed": changed,
             "changed_by": names,
         }
     )
-
-
-def _blob(repo: Any, path: str, rev: str) -> str | None:
-    try:
-        return str(repo.blob_id(path, rev))
-    except PathNotFound:
-        return None
 
 
 def leave(net: str, course: str, unit: str, lesson: str) -> tuple[str, int]:

@@ -15,18 +15,13 @@ from werkzeug.wrappers import Response
 
 from ...content.paths import parse_lesson_path
 from ...forms.editing import ResolveForm
-from ...git import CourseRepo, GitStoreError
 from ...models.editing import Draft
-from ...runtime import repo_store
 from ...services import editing
 from ...services.editing import (
     EditError,
     SaveConflict,
     SaveResult,
-    authors_since,
     conflict_markers,
-    read_text,
-    resolve_base,
     side_by_side,
     title_in,
 )
@@ -64,16 +59,6 @@ def landed(t: Target, result: SaveResult) -> Response:
     return redirect(moved.lesson_url)
 
 
-def moved_to(repo: CourseRepo, path: str, base: str, head: str) -> str | None:
-    """Return where the lesson at `path` in `base` went by `head`, None if not renamed."""
-    if not base:
-        return None
-    try:
-        return repo.renamed_to(path, base, head)
-    except GitStoreError:  # a damaged form value: treat the lesson as not renamed
-        return None
-
-
 def render_resolution(
     t: Target,
     head: str,
@@ -92,15 +77,12 @@ def render_resolution(
     """
     t = follow(t, conflict.path) if conflict else t
     renamed: Target | None = None
-    with repo_store().open(t.course.id) as repo:
-        theirs = conflict.theirs if conflict else read_text(repo, t.path, head)
-        authors = conflict.authors if conflict else authors_since(repo, conflict_base, head, t.path)
-        if theirs is None:
-            new = moved_to(repo, t.path, conflict_base, head)
-            renamed = follow(t, new) if new else None
-        if renamed is not None:
-            theirs = read_text(repo, renamed.path, head)
-            authors = [*authors, *authors_since(repo, conflict_base, head, renamed.path)]
+    if conflict:
+        theirs, authors = conflict.theirs, conflict.authors
+    else:
+        where = editing.whereabouts(t.ctx, t.ref, t.path, conflict_base, at=head)
+        theirs, authors = where.text, where.authors
+        renamed = follow(t, where.moved_to) if where.moved_to else None
     if combined is None:
         combined = (conflict.merged if conflict else None) or yours
     form = ResolveForm(
@@ -179,11 +161,9 @@ def resolve(net: str, course: str, unit: str, lesson: str) -> Page:
             "words you want; then save again.",
             422,
         )
-    with repo_store().open(t.course.id) as repo:
-        others = authors_since(repo, conflict_base, head, t.path) if head else []
-        current = resolve_base(repo, None)
-        gone = not repo.exists(t.path, current)
-        renamed = moved_to(repo, t.path, conflict_base, current) if gone else None
+    others = editing.authors_between(t.ctx, t.ref, t.path, conflict_base, head) if head else []
+    now = editing.whereabouts(t.ctx, t.ref, t.path, conflict_base)
+    renamed, gone = now.moved_to, now.moved_to is not None or now.text is None
     co_authors = [a for a in others if a.email != user_email(t)]
     try:
         if renamed is not None:

@@ -96,6 +96,16 @@ from ._presence import (
     leave,
     others_present,
 )
+from ._reads import (
+    Changes,
+    EditStart,
+    Whereabouts,
+    authors_between,
+    changes_since,
+    edit_start,
+    text_at_head,
+    whereabouts,
+)
 from ._units import (
     create_unit,
     delete_unit,
@@ -105,6 +115,14 @@ from ._units import (
 )
 
 __all__ = [
+    "Changes",
+    "EditStart",
+    "Whereabouts",
+    "authors_between",
+    "changes_since",
+    "edit_start",
+    "text_at_head",
+    "whereabouts",
     "CONTEXT_LINES",
     "CourseBusy",
     "CourseEdit",

@@ -84,6 +84,7 @@ from ._pages import (
     lesson_file,
     lesson_page,
     printed_course,
+    version_of,
 )
 from ._rendering import CourseLinks, LessonLinks, context_key
 from ._summaries import LessonCard, read_blobs, summarize
@@ -150,6 +151,7 @@ __all__ = [
     "read_blobs",
     "reading_cache",
     "reading_order",
+    "version_of",
     "restore",
     "revision_problems",
     "summarize",

@@ -72,6 +72,13 @@ def lesson_file(ctx: Ctx, ref: LessonRef, rev: str = "main") -> LessonFile:
     return LessonFile(path, commit, content)
 
 
+def version_of(ctx: Ctx, course: Course, rev: str) -> str:
+    """Return the full id of the course's version `rev` names; raise InvalidRevision or
+    RevisionNotFound when it names none."""
+    with ctx.store.open(course.id) as repo:
+        return repo.resolve(rev)
+
+
 def course_page(
     ctx: Ctx, course: Course, rev: str = "main", *, caches: Caches | None = None
 ) -> CourseView:

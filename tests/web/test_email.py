@@ -15,7 +15,7 @@ from testdata import TEST_PASSWORD
 
 from workspace import mail
 from workspace.extensions import db
-from workspace.models import EmailToken, User, hash_token
+from workspace.models import EmailToken, LoginSession, User, hash_token
 from workspace.models._base import utcnow
 from workspace.services.context import Settings
 
@@ -289,6 +289,31 @@ def test_a_forgotten_password_is_reset_by_email_and_other_sessions_end(
     assert login(app.test_client(), "ana", NEW_PASSWORD).status_code == 302
     assert other_device.get("/settings/profile").status_code == 302  # signed out, cookie too
     assert visitor.get(path).status_code == 410  # the link worked once
+
+
+def test_a_reset_signs_out_every_device_even_the_one_it_was_made_on(
+    app: Flask, make_user: Any, mailbox: Mailbox
+) -> None:
+    make_user("ana")
+    here, phone = app.test_client(), app.test_client()
+    assert login(here, "ana").status_code == 302
+    assert login(phone, "ana", remember="y").status_code == 302
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", phone.get_cookie("remember_token").value)
+    here.post("/auth/reset", data={"email": "ana@school.example"})
+    path = mailbox.last_link("ana@school.example")
+
+    done = here.post(
+        path, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, follow_redirects=True
+    )
+
+    assert "every device signed in to your account has been signed out" in done.text
+    assert "<h1>Sign in</h1>" in done.text
+    for client in (here, phone, remembered):
+        assert client.get("/settings/profile").status_code == 302
+    active = db.session.scalars(select(LoginSession).filter_by(revoked_at=None)).all()
+    assert active == []
+    assert login(here, "ana", NEW_PASSWORD).status_code == 302
 
 
 def test_a_reset_link_needs_an_acceptable_password(

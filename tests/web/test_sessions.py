@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from flask_login.utils import decode_cookie
+from sqlalchemy import func, select, update
 from testdata import TEST_PASSWORD
 
 from workspace.extensions import db
 from workspace.models import LoginSession
 from workspace.models._base import utcnow
-from workspace.services.accounts import describe_user_agent
+from workspace.services.accounts import describe_user_agent, renew_remembered
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SAFARI = (
@@ -102,6 +103,126 @@ def test_remember_me_cookies_differ_per_sign_in_and_last_thirty_days(app: Flask,
     assert [login.remember for login in remembered] == [True, True]
     lifetime = remembered[0].expires_at - remembered[0].created_at
     assert lifetime == timedelta(days=30)
+
+
+def reopened(app: Flask, browser: Any) -> Any:
+    """Return the browser as it is after being closed and opened again: the session cookie
+    (which lasts until the browser closes) is gone, the remember-me cookie is kept."""
+    again = app.test_client()
+    copy_cookies(browser, again, only="remember_token")
+    return again
+
+
+def remember_cookie(client: Any) -> str:
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None
+    return str(cookie.value)
+
+
+def age_rotation(minutes: float) -> None:
+    """Move the last rotation of every sign-in back in time (instead of waiting)."""
+    for login in logins():
+        assert login.rotated_at is not None
+        login.rotated_at = login.rotated_at - timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def test_a_remember_me_cookie_is_replaced_each_time_it_signs_the_browser_in_again(
+    app: Flask, ana: Any
+) -> None:
+    browser = app.test_client()
+    sign_in(browser, remember=True)
+    first = remember_cookie(browser)
+
+    browser = reopened(app, browser)
+    response = browser.get("/settings/profile")
+
+    assert response.status_code == 200
+    second = remember_cookie(browser)
+    assert second != first
+    (login,) = logins()  # still one sign-in, listed once on the sessions page
+    assert login.revoked_at is None and login.rotated_at is not None
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if "remember_token" in c)
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert abs(expires - login.expires_at) < timedelta(minutes=1)  # not 30 more days
+    browser = reopened(app, browser)
+    assert signed_in(browser)
+    assert remember_cookie(browser) not in (first, second)
+
+
+def test_a_stolen_remember_me_cookie_ends_the_sign_in_once_the_owner_comes_back(
+    app: Flask, ana: Any
+) -> None:
+    owner = app.test_client()
+    sign_in(owner, remember=True)
+    thief = reopened(app, owner)  # a copy of the remember-me cookie only
+    assert signed_in(thief)  # the thief gets in first, and new cookies
+    age_rotation(minutes=5)
+
+    # The owner's browser still holds the cookies the thief's visit replaced.
+    assert not signed_in(owner)
+
+    assert not signed_in(thief)  # the sign-in is over for everyone holding its cookies
+    (login,) = logins()
+    assert login.revoked_at is not None
+    sign_in(owner, remember=True)  # the owner signs in again with the password...
+    assert signed_in(owner)
+    assert "This device" in owner.get("/settings/sessions").text
+    assert not signed_in(thief)  # ...which the thief cannot
+
+
+def test_a_copy_of_a_remember_me_cookie_used_after_the_owner_ends_the_sign_in(
+    app: Flask, ana: Any
+) -> None:
+    owner = app.test_client()
+    sign_in(owner, remember=True)
+    copy = app.test_client()
+    copy_cookies(owner, copy, only="remember_token")
+    owner = reopened(app, owner)
+    assert signed_in(owner)  # the owner's visit replaced the cookie the copy holds
+    age_rotation(minutes=5)
+
+    assert not signed_in(copy)
+
+    # Two browsers held this sign-in: it ends for both, and the owner signs in again.
+    assert not signed_in(owner)
+    assert logins()[0].revoked_at is not None
+
+
+def test_requests_sent_together_with_the_old_remember_me_cookie_stay_signed_in(
+    app: Flask, ana: Any
+) -> None:
+    browser = app.test_client()
+    sign_in(browser, remember=True)
+    first_tab, second_tab = reopened(app, browser), reopened(app, browser)
+
+    assert signed_in(first_tab)  # its answer brings new cookies...
+    rotated = logins()[0].secret_hash
+    assert signed_in(second_tab)  # ...which the browser had not yet when it sent this one
+
+    assert logins()[0].secret_hash == rotated  # rotated once, not once per request
+    # Whichever answer arrives last, the browser ends up with the new remember-me cookie and
+    # a session cookie that names no sign-in (the old id is not written back): it stays in.
+    copy_cookies(first_tab, second_tab, only="remember_token")
+    age_rotation(minutes=5)
+    assert signed_in(second_tab)
+    assert logins()[0].revoked_at is None
+
+
+def test_two_requests_renewing_one_remember_me_cookie_at_once_rotate_it_once(
+    app: Flask, ana: Any
+) -> None:
+    browser = app.test_client()
+    sign_in(browser, remember=True)
+    login_id = decode_cookie(remember_cookie(browser))
+    (login,) = logins()  # as the slower request loaded it, before the other one rotated it
+    rotated = {"secret_hash": "0" * 64, "previous_secret_hash": login.secret_hash}
+    with db.engine.begin() as other_request:
+        other_request.execute(update(LoginSession).values(**rotated))
+
+    assert renew_remembered(db.session, login, login_id) is None
+    db.session.commit()
+    assert logins()[0].secret_hash == "0" * 64  # the first rotation stands
 
 
 def test_an_expired_sign_in_signs_nobody_in(app: Flask, ana: Any) -> None:
@@ -241,8 +362,11 @@ def test_user_agents_are_summarized() -> None:
 
 def test_pages_for_a_signed_in_person_are_never_cached(client: Any, ana: Any) -> None:
     client.login_as(ana)
-    for url in ("/", "/settings/profile", "/networks/"):
+    for url in ("/", "/settings/profile", "/settings/sessions", "/networks/", "/no-such-page"):
         assert client.get(url).headers["Cache-Control"] == "private, no-store", url
+    secure = client.get("/settings/sessions", base_url="https://localhost")
+    assert secure.headers["Cache-Control"] == "private, no-store"
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_private_network_pages_are_never_cached_and_public_ones_may_be(

@@ -27,13 +27,21 @@ def _hash(secret: str) -> str:
 class LoginSession(db.Model):
     """One sign-in of one browser. Its id and a random secret (stored hashed) form the login id
     in the session and remember-me cookies; every request checks the row, so a revoked or
-    expired sign-in stops working even in a copied cookie."""
+    expired sign-in stops working even in a copied cookie.
+
+    The secret is rotated each time the remember-me cookie signs the browser in again (see
+    services.accounts._sessions): the secret it replaces is kept, hashed, to recognize it
+    once more, as a browser's requests sent together, or as a copy of an old cookie.
+    """
 
     __tablename__ = "login_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
+    # The secret before the last rotation, and when that was.
+    previous_secret_hash: Mapped[str | None] = mapped_column(String(64))
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     remember: Mapped[bool] = mapped_column(default=False)
     # A summary such as "Firefox on Windows", not the whole header.
     user_agent: Mapped[str] = mapped_column(String(120), default="")
@@ -78,6 +86,17 @@ class LoginSession(db.Model):
     def matches(self, secret: str) -> bool:
         """Return True if `secret` is this sign-in's secret (compared in constant time)."""
         return secrets.compare_digest(self.secret_hash, _hash(secret))
+
+    def matches_previous(self, secret: str) -> bool:
+        """Return True if `secret` is the secret the last rotation replaced."""
+        previous = self.previous_secret_hash
+        return previous is not None and secrets.compare_digest(previous, _hash(secret))
+
+    @staticmethod
+    def new_secret() -> tuple[str, str]:
+        """Return a new random secret and the hash of it that is stored."""
+        secret = secrets.token_urlsafe(32)
+        return secret, _hash(secret)
 
     def is_active(self, now: datetime) -> bool:
         """Return True while the sign-in is neither revoked nor expired."""

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
 from ...extensions import db
 from ...forms.accounts import (
@@ -15,6 +28,7 @@ from ...forms.accounts import (
     attach_error,
 )
 from ...models import LoginSession, User
+from ...models._base import utcnow
 from ...runtime import ctx, settings
 from ...services.accounts import (
     AccountError,
@@ -28,6 +42,7 @@ from ...services.accounts import (
     create_account,
     end_session,
     remember_duration,
+    renew_remembered,
     request_password_reset,
     reset_link,
     reset_password,
@@ -103,6 +118,31 @@ def sign_in(user: User, remember: bool) -> None:
     user.bind_login(started.login, started.login_id)
     duration = remember_duration(settings()) if remember else None
     login_user(user, remember=remember, duration=duration)
+
+
+def renew_remembered_cookie(_app: Flask, user: User, **_extra: Any) -> None:
+    """Give a browser the remember-me cookie signed it in again a new secret (new cookies)."""
+    login = user.current_login
+    if login is None:
+        return
+    renewed = renew_remembered(db.session, login, user.get_id())
+    if renewed is None:
+        # Sent together with the request that rotated the secret, whose new cookies are on
+        # their way: keep the old id out of the session cookie this answer writes.
+        session.pop("_user_id", None)
+        return
+    db.session.commit()
+    user.bind_login(login, renewed)
+    session["_user_id"] = renewed
+    session["_remember"] = "set"  # Flask-Login writes the new remember-me cookie
+    # It lasts as long as the sign-in does, never longer.
+    session["_remember_seconds"] = max(1, int((login.expires_at - utcnow()).total_seconds()))
+
+
+@bp.record_once
+def _listen_for_remembered_sign_ins(state: BlueprintSetupState) -> None:
+    # Held strongly: blinker would drop the connection otherwise; one per app.
+    user_loaded_from_cookie.connect(renew_remembered_cookie, state.app, weak=False)
 
 
 def flash_link_sent(sent: LinkSent | None, before: str | None = None) -> None:
@@ -245,7 +285,7 @@ def forgot_password() -> ResponseReturnValue:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password_page(token: str) -> ResponseReturnValue:
-    """Choose a new password from an emailed link; every other sign-in of the account ends."""
+    """Choose a new password from an emailed link; every sign-in of the account ends."""
     try:
         found = reset_link(db.session, token)
     except LinkError as error:
@@ -253,7 +293,7 @@ def reset_password_page(token: str) -> ResponseReturnValue:
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            user = reset_password(ctx(), token, form.new_password.data or "", keep=current_login())
+            user = reset_password(ctx(), token, form.new_password.data or "")
         except LinkError as error:
             return _link_problem(error.message, 410, again=True)
         except AccountError as error:
@@ -261,8 +301,7 @@ def reset_password_page(token: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             if current_user.is_authenticated and current_user.id == user.id:
-                flash("Your password is changed. Other devices have been signed out.", "success")
-                return redirect(url_for("settings.profile"))
+                logout_user()  # this browser's sign-in ended with the others
             flash(
                 "Your password is changed, and every device signed in to your account has "
                 "been signed out. Sign in with your new password.",

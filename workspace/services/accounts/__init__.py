@@ -54,6 +54,7 @@ from ._sessions import (
     end_other_sessions,
     end_session,
     remember_duration,
+    renew_remembered,
     resume_session,
     start_session,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "prune_attempts",
     "record_attempt",
     "remember_duration",
+    "renew_remembered",
     "request_password_reset",
     "reset_link",
     "reset_password",

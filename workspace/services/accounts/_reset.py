@@ -3,7 +3,8 @@
 Asking always gets the same answer, whether or not an account has the address, so the form
 tells nobody who has an account. The link works once, for PASSWORD_RESET_MINUTES (an hour by
 default), and goes only to a confirmed address: an address someone merely typed into a profile
-never receives one. Setting the new password ends every other sign-in of the account.
+never receives one. Setting the new password ends every sign-in of the account, the one of
+the browser it was set in too: whoever asked may not be whoever was signed in.
 Requests are throttled per address asked about and per network address (MAIL_THROTTLE_*).
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from ... import mail
-from ...models import EmailPurpose, EmailToken, LoginSession, User
+from ...models import EmailPurpose, EmailToken, User
 from ...models._base import utcnow
 from . import _throttle as throttle
 from ._accounts import AccountError, normalize, password_problem
@@ -124,14 +125,13 @@ def reset_password(
     raw: str,
     new_password: str,
     *,
-    keep: LoginSession | None = None,
     now: datetime | None = None,
 ) -> User:
     """Return the account whose password the link `raw` set to `new_password`.
 
-    Every sign-in of the account ends except `keep` (this browser's, if it is signed in to
-    that account); every reset link of the account stops working. Raises LinkError for a link
-    that no longer works, AccountError (field "new_password") for a password too weak.
+    Every sign-in of the account ends, and every reset link of the account stops working.
+    Raises LinkError for a link that no longer works, AccountError (field "new_password") for
+    a password too weak.
     """
     now = now or utcnow()
     session, settings = ctx.session, ctx.settings
@@ -151,8 +151,6 @@ def reset_password(
         .values(used_at=now)
         .execution_options(synchronize_session="fetch")
     )
-    if keep is not None and keep.user_id != user.id:
-        keep = None
-    end_other_sessions(session, user, keep=keep, now=now)
+    end_other_sessions(session, user, now=now)
     session.flush()
     return user

@@ -6,6 +6,13 @@ row: a revoked or expired one signs nobody in, even from a copied cookie. A sign
 "keep me signed in" ends after LOGIN_IDLE_HOURS without activity; with it, LOGIN_REMEMBER_DAYS
 after signing in. Signing out, "sign out" on the sessions page, a password change and a password
 reset revoke rows. Resuming writes last_seen_at at most once a minute, to keep requests cheap.
+
+Remember-me secrets are rotated: each time the remember-me cookie signs a browser in again (it
+was closed, so its session cookie is gone), the sign-in gets a new secret and the browser new
+cookies (renew_remembered). The secret replaced keeps working for ROTATION_GRACE, for requests
+the browser sent together before the new cookies arrived. Used after that, it means two
+browsers hold this sign-in's cookies, one of them a copy: the sign-in ends, signing out
+whoever holds the newest cookies too, and the owner signs in again with their password.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from ...models import LoginSession, User
 from ...models._base import utcnow
 
 TOUCH_EVERY = timedelta(minutes=1)
+ROTATION_GRACE = timedelta(minutes=1)
 # Ended sign-ins stay listed for nobody, but are kept this long for the curious (and audits).
 KEEP_ENDED = timedelta(days=30)
 
@@ -90,14 +98,27 @@ def resume_session(
     session: Session, settings: Any, login_id: str, now: datetime | None = None
 ) -> Resumed | None:
     """Return the active sign-in a cookie's login id names, or None (signed out, expired,
-    revoked, or an id from before sign-ins were kept on the server)."""
+    revoked, or an id from before sign-ins were kept on the server).
+
+    The secret a rotation replaced still resumes the sign-in for ROTATION_GRACE; after that it
+    ends the sign-in (and commits that), as a sign that a copied cookie is in use.
+    """
     row_id, _, secret = (login_id or "").partition(":")
     if not row_id.isdigit() or not secret:
         return None
     now = now or utcnow()
     login = session.get(LoginSession, int(row_id))
-    if login is None or not login.matches(secret) or not login.is_active(now):
+    if login is None or not login.is_active(now):
         return None
+    if not login.matches(secret):
+        if not login.matches_previous(secret) or login.rotated_at is None:
+            return None
+        if now - login.rotated_at > ROTATION_GRACE:
+            # A cookie from before the last rotation: a copy is in use somewhere. Committed at
+            # once, as this request signs nobody in and writes nothing else.
+            login.revoked_at = now
+            session.commit()
+            return None
     touched = now - login.last_seen_at >= TOUCH_EVERY
     if touched:
         login.last_seen_at = now
@@ -105,6 +126,35 @@ def resume_session(
             login.expires_at = now + _idle(settings)
         session.flush()
     return Resumed(login, touched)
+
+
+def renew_remembered(
+    session: Session, login: LoginSession, login_id: str, now: datetime | None = None
+) -> str | None:
+    """Return the login id with a new secret for a sign-in its remember-me cookie just resumed
+    (flushed; the caller commits and gives the browser new cookies).
+
+    None when `login_id` carries the secret a rotation replaced moments ago, or another
+    request rotated it first: a request the browser sent together with the one that rotated
+    it, whose new cookies are on their way.
+    """
+    _row, _, secret = login_id.partition(":")
+    if not login.matches(secret):
+        return None
+    replaced = login.secret_hash
+    new_secret, new_hash = LoginSession.new_secret()
+    # Only if nobody rotated it meanwhile (two requests sent together, both with this
+    # secret): the other one's new cookies are the ones that count, this one keeps its grace.
+    result = session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == login.id, LoginSession.secret_hash == replaced)
+        .values(previous_secret_hash=replaced, secret_hash=new_hash, rotated_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(login)
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return None
+    return login.login_id(new_secret)
 
 
 def active_sessions(

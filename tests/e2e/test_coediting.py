@@ -129,31 +129,39 @@ def test_different_paragraphs_merge_and_both_teachers_see_the_result(open_page, 
     expect(ana.locator(".lesson")).to_contain_text("a marble down a ramp")
 
 
-def test_the_same_sentence_opens_the_resolution_screen_and_credits_both(open_page, lab):
+def test_a_two_paragraph_conflict_is_resolved_with_one_click_each_and_credits_both(open_page, lab):
     ana, ben = editor_for(open_page, "ana"), editor_for(open_page, "ben")
-    replace_in_body(ana, "a ball", "a marble")
+    replace_in_body(ana, "a ball down", "a marble down")
+    replace_in_body(ana, "with a stopwatch", "with a light gate")
     ana.get_by_role("button", name="Save", exact=True).click()
     expect(ana.locator(".flash--success")).to_be_visible()
 
-    replace_in_body(ben, "a ball", "a toy car")
+    replace_in_body(ben, "a ball down", "a toy car down")
+    replace_in_body(ben, "with a stopwatch", "with a phone timer")
     ben.get_by_role("button", name="Save", exact=True).click()
     expect(ben.get_by_role("heading", name="Combine your changes with Ana’s")).to_be_visible()
-    expect(ben.locator(".conflict-side--theirs del").first).to_have_text("marble")
-    expect(ben.locator(".conflict-side--yours ins").first).to_have_text("toy car")
+    expect(ben.locator("#resolve-form[data-enhanced]")).to_have_count(1)
+    choices = ben.locator("fieldset.resolve-choice")
+    expect(choices).to_have_count(2)
+    expect(choices.nth(0).locator(".resolve-version--mine")).to_contain_text("a toy car down")
+    expect(choices.nth(0).locator(".resolve-version--theirs")).to_contain_text("a marble down")
+    # The Git view of the whole file stays folded away.
+    expect(ben.locator("#content")).not_to_be_visible()
 
-    combined = ben.locator("#content")
-    text = combined.input_value()
-    assert "<<<<<<< your version" in text
+    choices.nth(0).get_by_label("Keep mine").check()
+    choices.nth(1).get_by_label(re.compile("^Keep theirs")).check()
+    expect(ben.locator("#resolve-preview-body")).to_contain_text("with a light gate")
     ben.get_by_role("button", name="Save combined version").click()
-    expect(ben.locator(".flash--error")).to_contain_text("conflict markers")
 
-    combined = ben.locator("#content")
-    combined.fill(lesson_text(lab["course"]).replace("a marble", "a marble or a toy car"))
-    ben.get_by_role("button", name="Save combined version").click()
     expect(ben.locator(".flash--success")).to_have_text("Saved.")
-    expect(ben.locator(".lesson")).to_contain_text("a marble or a toy car")
+    text = lesson_text(lab["course"])
+    assert "a toy car down a ramp" in text and "with a light gate" in text
+    assert "marble" not in text and "phone timer" not in text
+    assert "<<<<<<<" not in text
     message = last_message(lab["course"])
     assert "Co-authored-by: Ana <ana@users.noreply.example.test>" in message
+    with repo_store().open(lab["course"].id) as repo:
+        assert repo.commit_info("main").author_name == "Ben"
 
 
 def test_a_draft_survives_a_reload(open_page, lab):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from courses_support import commit_files, make_course, make_school
+from teacher_language import git_words
 
 from workspace.extensions import db
 from workspace.models import Activity
@@ -216,15 +217,18 @@ def test_the_same_sentence_opens_the_resolution_screen_and_resolving_credits_bot
     assert response.status_code == 409
     assert head(school["course"]) == after_ana  # nothing written
     assert "Combine your changes with Member" in page
+    assert "Paragraph 2: you and Member both changed it" in page  # one choice, for that one
     assert "<del>marble</del>" in page and "<ins>toy car</ins>" in page
-    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt; your version" in page
+    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt; your version" in page  # for Git users only
+    assert git_words(page) == []
     assert "a toy car" in db.session.scalars(db.select(Draft)).one().content
     resolve = form_of(page)
     assert resolve["base_commit"] == after_ana
-    still_marked = ben.post(f"{EDIT}/resolve", data=resolve)
+    still_marked = ben.post(f"{EDIT}/resolve", data={**resolve, "action": "raw"})
     assert still_marked.status_code == 422
     assert "conflict markers" in still_marked.get_data(as_text=True)
-    resolve["content"] = read(school["course"]).replace("a marble", "a marble or a toy car")
+    resolve["choice-p2"] = "edit"
+    resolve["text-p2"] = "Students roll a marble or a toy car down a ramp."
     done = ben.post(f"{EDIT}/resolve", data=resolve)
     assert done.status_code == 302
     assert "a marble or a toy car" in read(school["course"])

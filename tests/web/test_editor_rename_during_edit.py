@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from courses_support import lesson_file, make_course, make_school
+from teacher_language import git_words
 
 from workspace.extensions import db
 from workspace.models.editing import Draft
@@ -127,15 +128,16 @@ def test_overlapping_edits_in_a_renamed_lesson_are_combined_under_the_new_name(a
     )
     draft = db.session.scalars(db.select(Draft)).one()
     assert draft.path == "units/motion/lessons/velocity.md" and "a toy car" in draft.content
-    resolve = form_of(page)
-    resolve["content"] = (read(school["course"], "units/motion/lessons/velocity.md") or "").replace(
-        "a marble", "a marble or a toy car"
-    )
+    assert "Paragraph 1: you and Lead both changed it" in page and git_words(page) == []
+    resolve = {
+        **form_of(page),
+        "choice-p1": "edit",
+        "text-p1": "Launch: roll a marble or a toy car.",
+    }
     done = ben.post(f"{lead_url}/resolve", data=resolve)
     assert done.status_code == 302 and done.headers["Location"].endswith("/motion/velocity")
-    assert "a marble or a toy car" in (
-        read(school["course"], "units/motion/lessons/velocity.md") or ""
-    )
+    text = read(school["course"], "units/motion/lessons/velocity.md") or ""
+    assert "Launch: roll a marble or a toy car.\n\nExplore: time it twice." in text
     assert db.session.scalars(db.select(Draft)).all() == []
 
 
@@ -168,8 +170,9 @@ def test_a_save_on_a_deleted_lesson_can_bring_it_back_with_the_text(app, school)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Lead deleted this lesson" in page and "Save as a lesson again" in page
+    assert git_words(page) == []
     assert read(school["course"], OLD) is None
-    done = ben.post(f"{EDIT}/resolve", data=form_of(page))
+    done = ben.post(f"{EDIT}/resolve", data={**form_of(page), "action": "recreate"})
     assert done.status_code == 302 and done.headers["Location"].endswith("/lessons/motion/speed")
     assert "time it with a phone" in (read(school["course"], OLD) or "")
     assert "speed" in outline(school["course"])
@@ -187,7 +190,7 @@ def test_a_resolution_screen_left_open_across_a_rename_still_saves(app, school):
     text = (read(school["course"], "units/motion/lessons/velocity.md") or "").replace(
         "Explore", "Explore together"
     )
-    resolve = {"content": text, "yours": text, "base_commit": head, "conflict_base": base}
+    resolve = {"yours": text, "base_commit": head, "conflict_base": base, "action": "recreate"}
 
     done = ben.post(f"{EDIT}/resolve", data=resolve)
 

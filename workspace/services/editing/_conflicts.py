@@ -1,9 +1,10 @@
 """Conflicts: what a save that overlaps others' changes raises, and the screen to resolve it.
 
 save_conflict() turns the engine's refusal into a SaveConflict naming who changed the lesson.
-The resolution screen shows both versions side by side, differences marked, server-side.
-Lines are matched first, then the words within changed lines, so a teacher sees exactly
-which words differ without any JavaScript. Long runs of identical lines are folded.
+The resolution screen resolves it paragraph by paragraph (see _resolution); marked_text()
+gives the whole file with conflict markers for its view for Git users. side_by_side() lines
+up two versions (lines matched first, then the words within changed lines, long runs of
+identical lines folded) for any page that compares them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ...git import Author, ConflictError, CourseRepo, GitStoreError, normalize_path
+from ...content.paths import parse_lesson_path
+from ...git import Author, ConflictError, CourseRepo, GitStoreError, merge_texts, normalize_path
 from ._errors import SaveConflict
 
 CONTEXT_LINES = 2
@@ -101,8 +103,10 @@ def moved_conflict(
     The conflict is about `new`: combining the texts saves them there.
     """
     names = ", ".join(a.name for a in authors) or "Someone else"
+    found = parse_lesson_path(new)
+    called = f"{found[0]}/{found[1]}" if found else new  # as the lesson's address says it
     return SaveConflict(
-        f"{names} renamed this lesson to \u201c{new}\u201d while you were editing it, and "
+        f"{names} renamed this lesson to \u201c{called}\u201d while you were editing it, and "
         "changed the same part. Nothing was lost: here are both versions to combine; the "
         "combined text is saved under the new name.",
         path=new,
@@ -146,6 +150,16 @@ class SideBySide:
 
     rows: list[Row] = field(default_factory=list)
     changes: int = 0
+
+
+def marked_text(base: str | None, theirs: str, yours: str) -> str:
+    """Return the whole file merged line by line, with markers where both sides changed it.
+
+    The same merge (and the same marker labels) as the one a conflicting save reports, for
+    the resolution screen's view for Git users when it is shown again without that report.
+    """
+    merged, _clean = merge_texts((base or "").encode(), theirs.encode(), yours.encode())
+    return merged.decode("utf-8", "replace")
 
 
 def conflict_markers(text: str) -> list[int]:

@@ -49,11 +49,12 @@ def test_compare_two_versions_of_a_lesson_word_by_word(client: Any, school: dict
     client.login_as(school["reader"])
     url = f"{BASE}/compare/{school['v1']}...{school['v3']}?path={SPEED}"
     html = _text(client.get(url))
-    assert "<del>roll</del><ins>push</ins>" in html
-    assert "<del>twice</del><ins>three times</ins>" in html
+    teachers, for_git = html.split('<details class="for-git">')
+    assert "Changes to \u201cSpeed\u201d" in teachers
+    assert "<del>roll</del><ins>push</ins>" in teachers
+    assert "<del>twice</del><ins>three times</ins>" in teachers
     assert "README.md" not in html  # limited to the lesson
-    unified = _text(client.get(url + "&view=unified"))
-    assert '<del class="del">-They time it twice.</del>' in unified
+    assert '<del class="del">-They time it twice.</del>' in for_git
 
 
 def test_compare_the_whole_course_lists_every_changed_file(
@@ -71,7 +72,7 @@ def test_compare_of_identical_versions_says_they_are_the_same(
     client.login_as(school["reader"])
     url = f"{BASE}/compare/{school['v3']}...{school['other']}?path=units/motion/unit.md"
     html = _text(client.get(url))
-    assert "These versions are the same for this file." in html
+    assert "These versions are the same for this part of the course." in html
 
 
 def test_compare_form_lists_recent_versions_and_goes_to_the_comparison(
@@ -79,7 +80,11 @@ def test_compare_form_lists_recent_versions_and_goes_to_the_comparison(
 ) -> None:
     client.login_as(school["reader"])
     html = _text(client.get(f"{BASE}/compare"))
-    assert f'<option value="{school["v2"]}">' in html
+    assert f'<option value="{school["v2"]}">' in html  # the by-id form, for Git users
+    # Everyone else picks From and To among the versions, labelled by their notes.
+    assert f'name="from" value="{school["v2"]}" form="compare-versions"' in html
+    assert f'name="to" value="{school["v3"]}" form="compare-versions" checked' in html
+    assert "Time it three times" in html
     response = client.get(
         f"{BASE}/compare", query_string={"from": school["v1"], "to": "main", "path": SPEED}
     )
@@ -150,7 +155,7 @@ def test_restoring_a_version_makes_a_new_commit_with_its_content(
     verbs = db.session.scalars(db.select(Activity.verb).filter_by(course_id=course.id)).all()
     assert "restored" in verbs
     page = _text(client.get(f"{BASE}/lessons/motion/speed"))
-    assert "Restored the lesson as it was in version" in page
+    assert "Restored the lesson as it was in the version of" in page
 
 
 def test_restoring_a_lesson_under_its_earlier_name_keeps_the_current_name(
@@ -227,7 +232,7 @@ def test_restoring_a_version_in_which_the_lesson_did_not_exist_explains_why(
     assert response.status_code == 302
     assert response.headers["Location"] == f"{BASE}/history/motion/speed"
     page = _text(client.get(response.headers["Location"]))
-    assert "did not exist in version" in page
+    assert "This lesson was not part of the course in the version of" in page
 
 
 def test_prose_diff_compares_changed_lines_word_by_word_and_long_rewrites_whole() -> None:

@@ -22,7 +22,9 @@ from ...git import BlameLine, CommitInfo, CourseRepo, FileChange, FileDiff, Path
 from ...models import Course
 from ..context import Ctx, LessonRef
 from ..editing import LessonNotFound, SaveResult, read_text, restore_lesson, save_lesson, title_in
+from ._describe import VersionWords
 from ._history_diff import collapse_unchanged, prose_diff
+from ._words import exact_time
 
 PAGE_SIZE = 50
 API_MAX_PAGE = 100
@@ -35,10 +37,12 @@ PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".yaml", ".yml")
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One commit on a history page with the files it changed (for a lesson: that file)."""
+    """One commit on a history page with the files it changed (for a lesson: that file), and
+    (when the page asked for them) its note and changes in teachers' words."""
 
     commit: CommitInfo
     files: list[FileChange]
+    words: VersionWords | None = None
 
     @property
     def lesson(self) -> tuple[str, str] | None:
@@ -222,18 +226,21 @@ def restore(
     """Return the result of a new commit putting the lesson at `path` back as it was at `source`.
 
     `source_path` is the lesson's file at `source`: when the lesson has been renamed since, its
-    text then is saved under its current name (restore_lesson reads one path at both times).
-    Nothing is rewritten: the old text becomes the newest version.
+    text then is saved under its current name. Nothing is rewritten: the old text becomes the
+    newest version, and its note says (by date, in words) which version it brings back.
+    Raises LessonNotFound when the lesson was not in that version.
     """
     unit, lesson = parse_lesson_path(path) or ("", "")
     ref = LessonRef(course, unit, lesson)
-    if source_path == path:
-        return restore_lesson(ctx, ref, source)
     with ctx.store.open(course.id) as repo:
-        text = read_text(repo, source_path, source)
+        info = repo.commit_info(source)
+        text = read_text(repo, source_path, info.sha)
         head = repo.resolve("main")
+    when = exact_time(info.authored_at)
     if text is None:
-        raise LessonNotFound(f"The file “{source_path}” did not exist in version {source[:10]}.")
+        raise LessonNotFound(f"This lesson was not part of the course in the version of {when}.")
     title = title_in(text, title_from_slug(lesson))
-    message = f"Restore lesson: {title} (as of {source[:10]}, then named {source_path})"
+    message = f"Restore lesson: {title} (as it was on {when})"
+    if source_path == path:
+        return restore_lesson(ctx, ref, info.sha, message=message)
     return save_lesson(ctx, ref, text, head, message)

@@ -57,6 +57,9 @@ def signed_in_app(work: Path, repo_cache: Path | None, database: str | None) -> 
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+        # get_id() started the sign-in row: commit it, or the open write would hold SQLite's
+        # lock and stall every cache write made on another connection.
+        db.session.commit()
         try:
             yield client, course.id
         finally:

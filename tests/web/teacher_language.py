@@ -1,6 +1,7 @@
 """`git_words(html)`: what on a page a teacher would meet that belongs to Git, not to teaching.
 
-Everyday pages speak of lessons, units, versions, authors and dates. Git's words, hex ids,
+Everyday pages speak of lessons, units, versions, authors and dates. Git's words (and Git
+itself), hex ids,
 file paths and conflict markers may appear only inside a section clearly labelled for Git
 users: a `<details class="for-git">` element (its summary says "For Git users"). Only what a
 reader sees is checked: text, alt text, titles and labels; not URLs, hidden inputs or scripts.
@@ -29,6 +30,7 @@ WORDS = (
     "blob",
     "rebase",
     "checkout",
+    "git",
 )
 _WORD = re.compile(r"\b(" + "|".join(re.escape(w) for w in WORDS) + r")\b", re.IGNORECASE)
 # Git's name for the latest commit, as written (a lesson may well mention a head).

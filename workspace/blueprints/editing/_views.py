@@ -18,7 +18,7 @@ from ...forms.editing import LessonForm
 from ...git import Author
 from ...models import Course, Network, User
 from ...runtime import ctx
-from ...services import editing
+from ...services import editing, reading
 from ...services.context import Ctx, LessonRef
 from ...services.editing import (
     EditError,
@@ -27,6 +27,7 @@ from ...services.editing import (
     lesson_missing,
 )
 from .._guards import require_course
+from ..reading import reading_caches
 
 ARCHIVED = "This course is archived, so it is read-only. A leader can unarchive it in its settings."
 
@@ -159,7 +160,14 @@ def render_editor(
     """Return the editor page for `form` (fields, or the whole file when `raw` is set)."""
     others = editing.others_present(db.session, t.user, t.course, t.path)
     limit = file_size(t.ctx.settings.max_upload_bytes)
+    unit_title = reading.unit_title(t.ctx, t.ref, reading_caches())
     page = render_page(
-        "editing/edit.html", t, form=form, others=others, upload_limit=limit, **context
+        "editing/edit.html",
+        t,
+        form=form,
+        others=others,
+        upload_limit=limit,
+        unit_title=unit_title,
+        **context,
     )
     return page, status

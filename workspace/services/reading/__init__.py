@@ -96,6 +96,7 @@ from ._pages import (
     lesson_file,
     lesson_page,
     printed_course,
+    unit_title,
     version_of,
 )
 from ._rendering import CourseLinks, LessonLinks, context_key
@@ -179,6 +180,7 @@ __all__ = [
     "lesson_file",
     "lesson_history_page",
     "lesson_page",
+    "unit_title",
     "message_body",
     "message_label",
     "on_day",

@@ -7,8 +7,10 @@ reads no git object at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -25,6 +27,8 @@ from ._caches import Caches
 from ._files import CourseFiles, CourseView, LessonNotFound, course_files, reading_order
 from ._rendering import LessonLinks, render_lesson_html
 from ._summaries import lesson_cards
+
+_OBJECTIVES_SECTION = re.compile(r"^ {0,3}:{3,}\s*objectives\b", re.MULTILINE | re.IGNORECASE)
 
 
 def _text(data: bytes) -> str:
@@ -45,24 +49,34 @@ class LessonView:
     status: str  # listed | unlisted
     previous: LessonEntry | None = None
     next: LessonEntry | None = None
+    unit_title: str = ""
 
 
 def _neighbours(
     session: Session, repo: CourseRepo, files: CourseFiles, unit: str, lesson: str, caches: Caches
-) -> tuple[LessonEntry | None, LessonEntry | None, str]:
-    """Return the previous and next lessons (titled) and whether this one is listed."""
+) -> tuple[LessonEntry | None, LessonEntry | None, str, str]:
+    """Return the previous and next lessons (titled), whether this one is listed, and the
+    title of its unit."""
     order = reading_order(files, caches)
     try:
         position = order.index((unit, lesson))
     except ValueError:
-        return None, None, "unlisted"
+        position = None
     near = {
-        "before": order[position - 1] if position > 0 else None,
-        "after": order[position + 1] if position + 1 < len(order) else None,
+        "before": order[position - 1] if position is not None and position > 0 else None,
+        "after": order[position + 1]
+        if position is not None and position + 1 < len(order)
+        else None,
     }
-    # Only the two neighbours' titles are needed: two summaries, not the whole course.
+    # Only the two neighbours' and the unit's titles are needed: not the whole course's.
     paths = {name: lesson_path(*pair) for name, pair in near.items() if pair is not None}
-    cards = lesson_cards(session, repo, [files.entries[path] for path in paths.values()], caches)
+    unit_file = unit_file_path(unit)
+    wanted = [files.entries[path] for path in paths.values()]
+    if unit_file in files.entries:
+        wanted.append(files.entries[unit_file])
+    # The unit's title comes with the neighbours' in one read of summaries.
+    cards = lesson_cards(session, repo, wanted, caches)
+    unit_title = unit_title_in(session, repo, files, unit, caches, cards)
 
     def entry(name: str) -> LessonEntry | None:
         if name not in paths:
@@ -72,12 +86,36 @@ def _neighbours(
         title = cards[path].title or title_from_slug(pair[1])
         return LessonEntry(pair[0], pair[1], path, title, _status(files, *pair))
 
-    return entry("before"), entry("after"), _status(files, unit, lesson)
+    return entry("before"), entry("after"), _status(files, unit, lesson), unit_title
 
 
 def _status(files: CourseFiles, unit: str, lesson: str) -> str:
     outline_unit = files.outline.unit(unit)
     return "listed" if outline_unit is not None and lesson in outline_unit.lessons else "unlisted"
+
+
+def unit_file_path(unit: str) -> str:
+    return f"units/{unit}/unit.md"
+
+
+def unit_title_in(
+    session: Session,
+    repo: CourseRepo,
+    files: CourseFiles,
+    unit: str,
+    caches: Caches,
+    cards: dict[str, Any] | None = None,
+) -> str:
+    """Return what a unit is called in `files`: the title in its unit.md, else in the course
+    outline, else one made from its slug (`cards`: summaries already read, by path)."""
+    path = unit_file_path(unit)
+    title = None
+    if path in files.entries:
+        if cards is None or path not in cards:
+            cards = lesson_cards(session, repo, [files.entries[path]], caches)
+        title = cards[path].title
+    outline_unit = files.outline.unit(unit)
+    return title or (outline_unit.title if outline_unit else None) or title_from_slug(unit)
 
 
 def last_change(
@@ -116,6 +154,8 @@ class LessonContent:
     html: Markup | None
     error: ContentError | None
     raw_text: str | None
+    # The body has its own `::: objectives` section: the front matter's list is not repeated.
+    objectives_in_body: bool = False
 
 
 def lesson_content(
@@ -144,7 +184,8 @@ def lesson_content(
     else:
         meta = lesson_meta(doc.front_matter, fallback_title=title_from_slug(slug))
         html = render_lesson_html(session, blob_id, doc.body, links, caches)
-        content = LessonContent(meta.title, meta, Markup(html), None, None)  # noqa: S704
+        in_body = _OBJECTIVES_SECTION.search(doc.body) is not None
+        content = LessonContent(meta.title, meta, Markup(html), None, None, in_body)  # noqa: S704
     cache.put(key, content)
     return content
 
@@ -166,7 +207,7 @@ def lesson_view(
     files = course_files(repo, course_id, commit, course_title, caches)
     path = lesson_file_path(files, unit, lesson)
     content = lesson_content(session, repo, files.entries[path].blob_id, lesson, links, caches)
-    previous, after, status = _neighbours(session, repo, files, unit, lesson, caches)
+    previous, after, status, unit_title = _neighbours(session, repo, files, unit, lesson, caches)
     return LessonView(
         unit=unit,
         slug=lesson,
@@ -178,6 +219,7 @@ def lesson_view(
         status=status,
         previous=previous,
         next=after,
+        unit_title=unit_title,
     )
 
 

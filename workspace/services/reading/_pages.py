@@ -17,11 +17,26 @@ from ...git import CommitInfo, CourseRepo
 from ...models import Course
 from ..context import Ctx, LessonRef
 from ._caches import Caches
-from ._files import CourseView, course_view, find_lesson_path
-from ._lesson_view import LessonContent, LessonView, lesson_view, printed_lessons
+from ._files import CourseView, course_files, course_view, find_lesson_path
+from ._lesson_view import (
+    LessonContent,
+    LessonView,
+    lesson_view,
+    printed_lessons,
+    unit_title_in,
+)
 from ._rendering import CourseLinks
 
 RECENT_CHANGES = 10
+
+
+def unit_title(ctx: Ctx, ref: LessonRef, caches: Caches | None = None) -> str:
+    """Return what the unit of `ref` is called in the newest version of the course."""
+    caches = caches or Caches()
+    course = ref.course
+    with ctx.store.open(course.id) as repo:
+        files = course_files(repo, course.id, repo.resolve("main"), course.title, caches)
+        return unit_title_in(ctx.session, repo, files, ref.unit, caches)
 
 
 def lesson_page(

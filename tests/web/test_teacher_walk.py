@@ -103,6 +103,13 @@ def everyday_pages(versions: list[str]) -> dict[str, str]:
         "compare, one lesson": f"{BASE}/compare/{older}...{newest}?path={PATH}",
         "compare form": f"{BASE}/compare",
         "a version": f"{BASE}/commit/{newest}",
+        "organize": f"{BASE}/organize",
+        "delete a lesson": f"{BASE}/edit/motion/speed/delete",
+        "a standard": f"{BASE}/standards/HS-PS2-1",
+        "the course printed": f"{BASE}/print",
+        "the lesson printed": f"{BASE}/lessons/motion/ramps?print=1",
+        "members": "/n/school/members",
+        "networks": "/networks/",
     }
 
 

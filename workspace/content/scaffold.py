@@ -162,7 +162,7 @@ During lesson study, observers watch what students say and do, not the teacher. 
 such as "Student A" in notes; never student names.[^1]
 :::
 
-[^1]: Observation notes live in the workspace, not in this repository.
+[^1]: Observation notes live in the workspace's lesson-study records, not in the lesson.
 """
     return compose_lesson(front_matter, body)
 

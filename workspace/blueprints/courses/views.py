@@ -205,5 +205,10 @@ def print_course(net: str, course: str) -> str:
             ctx(), row, rev, links=site_links(network, row), caches=reading_caches()
         )
     return render_template(
-        "courses/print.html", network=network, course=row, view=found.view, lessons=found.lessons
+        "courses/print.html",
+        network=network,
+        course=row,
+        view=found.view,
+        lessons=found.lessons,
+        version=found.version,
     )

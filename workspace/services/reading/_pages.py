@@ -137,6 +137,7 @@ class PrintedCourse:
 
     view: CourseView
     lessons: list[tuple[LessonEntry, LessonContent]]
+    version: CommitInfo | None = None  # the version printed: its date goes on the cover
 
 
 def printed_course(
@@ -155,7 +156,8 @@ def printed_course(
         lessons = printed_lessons(
             ctx.session, repo, view, lambda unit: links.lesson(unit, rev, commit), caches
         )
-    return PrintedCourse(view, lessons)
+        version = repo.commit_info(commit)
+    return PrintedCourse(view, lessons, version)
 
 
 @dataclass(frozen=True)

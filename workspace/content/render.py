@@ -24,7 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from .links import is_safe_url, link_kind
 from .sections import add_sections, heading_slug
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 
 LinkResolver = Callable[[str], str]
 

@@ -62,10 +62,15 @@ def _render_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     # A double dash never comes out of heading_slug, so these ids cannot clash with headings.
     label_id = f"lesson-section--{number}"
     shown = f"{label}: {extra}" if extra else label
+    # The block is a landmark named by its label, and landmarks need different names: a label
+    # used again ("Teacher notes" twice) is numbered for screen readers only.
+    seen: dict[str, int] = env.setdefault("lesson_section_labels", {})
+    seen[shown] = repeat = seen.get(shown, 0) + 1
+    number_note = f'<span class="visually-hidden"> {repeat}</span>' if repeat > 1 else ""
     return (
         f'<{element} class="lesson-section lesson-section--{name}" '
         f'aria-labelledby="{label_id}">\n'
-        f'<h2 class="lesson-section__label" id="{label_id}">{escapeHtml(shown)}</h2>\n'
+        f'<h2 class="lesson-section__label" id="{label_id}">{escapeHtml(shown)}{number_note}</h2>\n'
     )
 
 

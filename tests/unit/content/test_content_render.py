@@ -151,6 +151,14 @@ def test_section_labels_have_unique_ids_and_extra_words():
     assert len({label.attrs["id"] for label in labels}) == 2
 
 
+def test_a_repeated_section_label_is_numbered_for_screen_readers_only():
+    root = tree("::: teacher-notes\na\n:::\n\n::: teacher-notes\nb\n:::\n")
+    first, second = root.all("h2")
+    assert first.content() == "Teacher notes"
+    assert second.content() == "Teacher notes 2"  # landmarks get different names
+    assert second.one("span").attrs["class"] == "visually-hidden"
+
+
 def test_nested_sections_close_in_order():
     root = tree(
         ":::: teacher-notes\nOuter\n\n::: anticipated-responses\nInner\n:::\n\nAfter\n::::\n"

@@ -116,24 +116,21 @@ class BrowserLikeClient(FlaskClient):
             session["_fresh"] = True
 
 
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, Any]:
-    """Return the test configuration; tests may change it before asking for `app`."""
-    uri = _postgres_url() if TEST_DATABASE_URL else f"sqlite:///{tmp_path / 'test.sqlite3'}"
+def _test_config(folder: Path) -> dict[str, Any]:
+    uri = _postgres_url() if TEST_DATABASE_URL else f"sqlite:///{folder / 'test.sqlite3'}"
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": uri,
-        "REPOS_ROOT": str(tmp_path / "repos"),
+        "REPOS_ROOT": str(folder / "repos"),
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "NOREPLY_DOMAIN": "example.test",
     }
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    """Return an app on empty tables and an empty repos folder."""
-    application = create_app(app_config)
+def _running_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """Yield an app on empty tables and an empty repos folder, inside its app context."""
+    application = create_app(config)
     application.test_client_class = BrowserLikeClient
     _reset_database(application)
     with application.app_context():
@@ -143,6 +140,25 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     store = application.extensions.get("repo_store")
     if store is not None:
         store.close()  # ends the engine's long-running git helpers
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    """Return the test configuration; tests may change it before asking for `app`."""
+    return _test_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """Return an app on empty tables and an empty repos folder."""
+    yield from _running_app(app_config)
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """Return one app for a whole test module, for browser tests that build their data once
+    and then visit many pages (the module must not also use `app`)."""
+    yield from _running_app(_test_config(tmp_path_factory.mktemp("module_app")))
 
 
 @pytest.fixture
@@ -278,6 +294,13 @@ class LiveServer:
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """Return the running server; its `url` has no trailing slash."""
     with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_live_server(module_app: Flask) -> Iterator[LiveServer]:
+    """Return `module_app` served for the whole module; its `url` has no trailing slash."""
+    with LiveServer(module_app) as server:
         yield server
 
 

@@ -60,9 +60,31 @@ def subscribe(app: Flask) -> None:
 
     bus = event_bus(app)
     bus.subscribe(CourseChanged, log_change)
+    follow_lessons_with_threads(app)
     watch_commits()
 
     @app.after_request
     def announce_committed(response: Response) -> Response:
         announce(app)
         return response
+
+
+def follow_lessons_with_threads(app: Flask) -> None:
+    """Return nothing; make review threads move with their lesson when it is renamed or moved,
+    in the browser or by a push (their positions in the text are worked out when shown)."""
+    from .events import CoursePushed, LessonRenamed
+    from .extensions import db
+    from .runtime import ctx, event_bus
+    from .services import threads
+
+    def renamed(event: LessonRenamed) -> None:
+        if threads.follow_rename(ctx(app=app), event.course_id, event.old_path, event.path):
+            db.session.commit()
+
+    def pushed(event: CoursePushed) -> None:
+        if threads.follow_push(ctx(app=app), event.course_id, event.old, event.commit):
+            db.session.commit()
+
+    bus = event_bus(app)
+    bus.subscribe(LessonRenamed, renamed)
+    bus.subscribe(CoursePushed, pushed)

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from workspace.extensions import db
-from workspace.models import Course, Membership, Network, User
+from workspace.models import Course, Membership, Network, Thread, User
 from workspace.runtime import repo_store
 from workspace.services.demo import DEMO_PASSWORD
 
@@ -16,11 +16,11 @@ from workspace.services.demo import DEMO_PASSWORD
 def counts() -> tuple[int, ...]:
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Network, Membership, Course)
+        for model in (User, Network, Membership, Course, Thread)
     )
 
 
-def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(runner):
+def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert f"maria / {DEMO_PASSWORD}" in first.output
@@ -29,8 +29,17 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(runner):
     with repo_store().open(course.id) as repo:
         head = repo.head()
         history = repo.history(limit=50).commits
-    assert len(history) == 6  # the course, then two units and three lessons by three teachers
+    # The course, two units and three lessons by three teachers, then Sam's revision that
+    # outdates one of the demo's review threads.
+    assert len(history) == 7
     assert len({c.author_name for c in history}) == 3
+    threads = db.session.scalars(select(Thread)).all()
+    assert {t.kind for t in threads} == {"evidence", "question", "note"}
+    assert any(t.status == "resolved" for t in threads)
+    client = app.test_client()
+    page = client.get("/n/chem-collab/chemistry/lessons/energy/energy-transfer").text
+    assert "Outdated: the lines it was about have changed since" in page
+    assert '<span class="mention">@priya</span>' in page
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output

@@ -25,15 +25,18 @@ from courses_support import make_course, make_school
 from flask import Flask
 from unchanged import unchanged
 
+from workspace.access import Access
 from workspace.extensions import db
 from workspace.models import Invitation, JoinRequest, LoginSession, TokenScope, User
 from workspace.models._base import utcnow
-from workspace.runtime import repo_store
+from workspace.runtime import ctx, repo_store
+from workspace.services import threads
 from workspace.services.accounts import issue_token
+from workspace.services.context import LessonRef
 
 ROLES = ("anonymous", "outsider", "reader", "partner", "member", "leader")
 # What each role may do in the network, from the weakest: its rank among the needs below.
-RANK = {"reader": 1, "partner": 1, "member": 3, "leader": 4}
+RANK = {"reader": 2, "partner": 2, "member": 3, "leader": 4}
 NEEDS = {"read": 1, "comment": 2, "write": 3, "manage": 4}
 COURSE = "/n/school/physics"
 LESSON = "getting-started/first-lesson"
@@ -152,6 +155,47 @@ ROUTES = [
     Route("editor.delete_unit", "POST", f"{COURSE}/organize/units/getting-started/delete", "write"),
     Route("editor.move_lesson", "POST", f"{COURSE}/organize/lessons/{LESSON}/move", "write"),
     Route("editor.step_lesson", "POST", f"{COURSE}/organize/lessons/{LESSON}/step", "write"),
+    # Review threads (the thread and its comment are the leader's: editing a comment is for
+    # its author alone, deleting it for its author or a leader, hence "manage")
+    Route("threads.lines", "GET", f"{COURSE}/lessons/{LESSON}/lines", "read"),
+    Route("threads.course_threads", "GET", f"{COURSE}/threads", "read"),
+    Route("threads.thread", "GET", f"{COURSE}/threads/{{thread}}", "read"),
+    Route(
+        "threads.open_thread",
+        "POST",
+        f"{COURSE}/lessons/{LESSON}/threads",
+        "comment",
+        form=(("body", "A question"),),
+    ),
+    Route(
+        "threads.reply",
+        "POST",
+        f"{COURSE}/threads/{{thread}}/comments",
+        "comment",
+        form=(("body", "A reply"),),
+    ),
+    Route("threads.resolve", "POST", f"{COURSE}/threads/{{thread}}/resolve", "write"),
+    Route("threads.reopen", "POST", f"{COURSE}/threads/{{thread}}/reopen", "write"),
+    Route(
+        "threads.edit_comment",
+        "GET",
+        f"{COURSE}/threads/{{thread}}/comments/{{comment}}/edit",
+        "manage",
+    ),
+    Route(
+        "threads.edit_comment",
+        "POST",
+        f"{COURSE}/threads/{{thread}}/comments/{{comment}}/edit",
+        "manage",
+        form=(("body", "Edited"),),
+    ),
+    Route(
+        "threads.delete_comment",
+        "POST",
+        f"{COURSE}/threads/{{thread}}/comments/{{comment}}/delete",
+        "manage",
+        last=True,
+    ),
     Route("courses.settings", "GET", f"{COURSE}/settings", "manage"),
     Route("courses.settings", "POST", f"{COURSE}/settings", "manage"),
     Route("courses.delete", "GET", f"{COURSE}/settings/delete", "manage"),
@@ -164,6 +208,23 @@ ROUTES = [
     Route("api.lesson", "GET", f"/api/v1/n/school/physics/lessons/{LESSON}", "read"),
     Route("api.save", "PUT", f"/api/v1/n/school/physics/lessons/{LESSON}", "write"),
     Route("api.create", "POST", "/api/v1/n/school/physics/lessons/getting-started/new", "write"),
+    Route("api.lesson_threads", "GET", f"/api/v1/n/school/physics/threads?path={LESSON}", "read"),
+    Route(
+        "api.open_thread",
+        "POST",
+        "/api/v1/n/school/physics/threads",
+        "comment",
+        form=(("path", LESSON), ("body", "A question")),
+    ),
+    Route(
+        "api.reply",
+        "POST",
+        "/api/v1/n/school/physics/threads/{thread}/comments",
+        "comment",
+        form=(("body", "A reply"),),
+    ),
+    Route("api.resolve", "POST", "/api/v1/n/school/physics/threads/{thread}/resolve", "write"),
+    Route("api.reopen", "POST", "/api/v1/n/school/physics/threads/{thread}/reopen", "write"),
     # Deleting the lesson, archiving the course (it stops every later write) and leaving (it
     # ends the role) change what the next requests see: these go last, in this order.
     Route("editor.delete_lesson", "POST", f"{COURSE}/edit/{LESSON}/delete", "write", True),
@@ -210,6 +271,14 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
         "token": token.id,
         "login": login.id,
     }
+    thread = threads.open_thread(
+        ctx(data["lead"]),
+        LessonRef(data["course"], *LESSON.split("/")),
+        Access.everything(),
+        threads.NewThread(kind="question", body="The leader asks", start_line=1, end_line=2),
+    )
+    db.session.commit()
+    with_ids |= {"thread": thread.id, "comment": thread.comments[0].id}
     with repo_store().open(data["course"].id) as repo:
         data["ids"] = {**with_ids, "head": repo.head()}
     return data

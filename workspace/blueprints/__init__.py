@@ -14,6 +14,7 @@ AREAS = (
     "reading.lessons",
     "editing.editor",
     "reading.history",
+    "threads",
     "api",
     "githttp",
 )

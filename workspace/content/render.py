@@ -24,7 +24,8 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from .links import is_safe_url, link_kind
 from .sections import add_sections, heading_slug
 
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
+CONTAINER_OPEN = "container_section_open"
 
 LinkResolver = Callable[[str], str]
 
@@ -121,18 +122,44 @@ def _headings(tokens: Sequence[Token]) -> list[Heading]:
     return headings
 
 
-def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> RenderedLesson:
+def render_markdown(
+    body: str, resolve_link: LinkResolver | None = None, first_line: int | None = None
+) -> RenderedLesson:
     """Return the lesson body rendered to safe HTML, with its headings.
 
     `resolve_link` maps relative targets (`images/diagram.png`, `../energy/heat`) to the URLs
-    the page should use; fragment, web and mailto targets are left alone.
+    the page should use; fragment, web and mailto targets are left alone. With `first_line`
+    (the file's line the body starts on), each top-level block says which lines of the file
+    it comes from (`data-line`, `data-end-line`), so review threads can be shown beside them.
     """
     md = markdown()
     env: dict[str, Any] = {"resolve_link": resolve_link}
     tokens = md.parse(body, env)
     headings = _headings(tokens)
     _demote_headings(tokens)
+    if first_line is not None:
+        _mark_lines(tokens, first_line)
     return RenderedLesson(md.renderer.render(tokens, md.options, env), headings)
+
+
+def _mark_lines(tokens: Sequence[Token], first_line: int) -> None:
+    """Give each outermost block (inside lesson sections too) the file lines it was written
+    on: data-line and data-end-line, 1-based and inclusive."""
+    open_blocks: list[str] = []
+    for token in tokens:
+        if not token.block:
+            continue
+        outermost = all(kind == CONTAINER_OPEN for kind in open_blocks)
+        if token.nesting == -1:
+            if open_blocks:
+                open_blocks.pop()
+            continue
+        if outermost and token.map and token.type != CONTAINER_OPEN:
+            start, end = token.map
+            token.attrSet("data-line", str(first_line + start))
+            token.attrSet("data-end-line", str(first_line + max(start, end - 1)))
+        if token.nesting == 1:
+            open_blocks.append(token.type)
 
 
 def _demote_headings(tokens: Sequence[Token]) -> None:
@@ -142,6 +169,9 @@ def _demote_headings(tokens: Sequence[Token]) -> None:
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
-def render_body(body: str, resolve_link: LinkResolver | None = None) -> str:
-    """Return the lesson body rendered to safe HTML."""
-    return render_markdown(body, resolve_link).html
+def render_body(
+    body: str, resolve_link: LinkResolver | None = None, first_line: int | None = None
+) -> str:
+    """Return the lesson body rendered to safe HTML (blocks marked with their lines when
+    `first_line` is given, see render_markdown)."""
+    return render_markdown(body, resolve_link, first_line).html

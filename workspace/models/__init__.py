@@ -15,10 +15,12 @@ from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 from .sessions import LoginSession
+from .threads import Comment, Thread, ThreadKind, ThreadPosition, ThreadStatus
 
 __all__ = [
     "AccessToken",
     "Activity",
+    "Comment",
     "Course",
     "CourseRedirect",
     "EmailPurpose",
@@ -34,6 +36,10 @@ __all__ = [
     "RenderedBlob",
     "Role",
     "RoleKind",
+    "Thread",
+    "ThreadKind",
+    "ThreadPosition",
+    "ThreadStatus",
     "TokenScope",
     "User",
     "Visibility",

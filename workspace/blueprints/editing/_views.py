@@ -18,7 +18,7 @@ from ...forms.editing import LessonForm
 from ...git import Author
 from ...models import Course, Network, User
 from ...runtime import ctx
-from ...services import editing, reading
+from ...services import editing, reading, threads
 from ...services.context import Ctx, LessonRef
 from ...services.editing import (
     EditError,
@@ -168,6 +168,8 @@ def render_editor(
         others=others,
         upload_limit=limit,
         unit_title=unit_title,
+        lesson_threads=threads.lesson_threads(t.ctx, t.ref),
+        members=threads.member_names(t.ctx, t.network),
         **context,
     )
     return page, status

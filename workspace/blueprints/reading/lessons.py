@@ -10,16 +10,18 @@ import io
 import posixpath
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from ...access import Access
 from ...content import InvalidStandard, describe, normalize_standard
 from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
 from ...runtime import ctx
-from ...services import reading
+from ...services import reading, threads
 from ...services.context import LessonRef
 from ...services.courses import network_courses
 from ...services.reading import CourseLinks, LessonLinks, LessonNotFound
@@ -79,20 +81,49 @@ bp.register_error_handler(GitStoreError, git_error_page)
 
 @bp.get("/lessons/<unit>/<lesson>")
 def lesson(net: str, course: str, unit: str, lesson: str) -> str:
-    """Show a lesson (at `?rev=`, or for print with `?print=1`)."""
+    """Show a lesson (at `?rev=`, or for print with `?print=1`) with its review threads."""
     network, row, access = require_course(net, course)
     rev = request.args.get("rev") or "main"
+    return lesson_page_html(network, row, access, LessonRef(row, unit, lesson), rev)
+
+
+def lesson_page_html(
+    network: Network,
+    row: Course,
+    access: Access,
+    ref: LessonRef,
+    rev: str,
+    *,
+    thread_error: Any = None,
+    posted: Any = None,
+) -> str:
+    """Return the lesson page at `rev`; a thread form that was refused comes back filled in."""
     with version_or_404():
         view = reading.lesson_page(
-            ctx(),
-            LessonRef(row, unit, lesson),
-            rev,
-            links=site_links(network, row),
-            caches=reading_caches(),
+            ctx(), ref, rev, links=site_links(network, row), caches=reading_caches()
         )
-    template = "reading/print.html" if request.args.get("print") else "reading/lesson.html"
+    if request.args.get("print"):
+        return render_template(
+            "reading/print.html",
+            network=network,
+            course=row,
+            access=access,
+            view=view,
+            pinned=rev != "main",
+        )
+    placed = threads.lesson_threads(ctx(), ref, view.commit)
     return render_template(
-        template, network=network, course=row, access=access, view=view, pinned=rev != "main"
+        "reading/lesson.html",
+        network=network,
+        course=row,
+        access=access,
+        view=view,
+        pinned=rev != "main",
+        threads=placed,
+        members=threads.member_names(ctx(), network),
+        thread_error=thread_error,
+        posted=posted or {},
+        kinds=threads.KINDS,
     )
 
 

@@ -12,12 +12,14 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...access import Access
 from ...models import Course, Membership, Network, NetworkKind, Role, RoleKind, User, Visibility
 from ..accounts import create_account
-from ..context import Ctx, Settings
+from ..context import Ctx, LessonRef, Settings
 from ..courses import CourseFields, create_course
-from ..editing import create_lesson, create_unit
+from ..editing import create_lesson, create_unit, save_lesson
 from ..networks import create_network
+from ..threads import NewThread, lines_of, open_thread, reply, set_status
 
 DEMO_PASSWORD = "lesson-study-demo"  # noqa: S105 (printed for the demo; not a real account)
 
@@ -89,6 +91,8 @@ def seed_demo(ctx: Ctx) -> Iterator[str]:
     if course is None:
         course = create_course(ctx.acting(leader), network, COURSE)
         _add_lessons(ctx, course, users)
+        session.commit()
+        _add_threads(ctx, course, users)
     session.commit()
 
     yield f"Demo network: /n/{network.slug}/  course: /n/{network.slug}/{course.slug}/"
@@ -137,3 +141,59 @@ def _add_lessons(ctx: Ctx, course: Course, users: dict[str, User]) -> None:
             units.add(unit)
         body = content.joinpath(f"{lesson}.md").read_text("utf-8")
         create_lesson(teacher, course, unit, lesson, content=body)
+
+
+# Review threads on the hand warmers lesson: (who, kind, the line it starts with, how many
+# lines, what they wrote). Sam then rewrites the line Priya asked about: her thread is outdated.
+THREADS = [
+    (
+        "dana",
+        "evidence",
+        "Hand each group a sealed hand warmer.",
+        2,
+        "In our lab these warmers reach about 55 °C within five minutes: groups can compare "
+        "their curves with that.",
+    ),
+    (
+        "priya",
+        "question",
+        "2. Repeat with the bag sealed",
+        1,
+        "Do the sealed bags still warm up at all? My groups expected nothing to happen.",
+    ),
+    ("alex", "note", None, 0, "Observers: watch for who explains the energy diagram first."),
+]
+REWRITE = (
+    "2. Repeat with the bag sealed (little oxygen) and compare.",
+    "2. Repeat with the bag sealed (little oxygen) and compare the two temperature curves.",
+)
+
+
+def _add_threads(ctx: Ctx, course: Course, users: dict[str, User]) -> None:
+    """Open the demo threads, a reply mentioning a member, and outdate one of them."""
+    ref = LessonRef(course, "energy", "energy-transfer")
+    with ctx.store.open(course.id) as repo:
+        commit = repo.resolve("main")
+        text = repo.read_file(ref.path, commit).decode("utf-8")
+    lines = lines_of(text)
+    opened = []
+    for username, kind, starts, count, body in THREADS:
+        start = next(
+            (n for n, line in enumerate(lines, 1) if starts and line.startswith(starts)), None
+        )
+        end = start + count - 1 if start is not None else None
+        new = NewThread(kind=kind, body=body, commit=commit, start_line=start, end_line=end)
+        opened.append(
+            open_thread(ctx.acting(users[username]), ref, Access.READ | Access.COMMENT, new)
+        )
+    reply(
+        ctx.acting(users["maria"]),
+        opened[1],
+        Access.everything(),
+        "Good question, @priya: "
+        "they do, slowly. Let us ask the observers to note what groups predict.",
+    )
+    set_status(ctx.acting(users["maria"]), opened[2], Access.everything(), "resolved")
+    ctx.session.commit()
+    old, new = REWRITE
+    save_lesson(ctx.acting(users["sam"]), ref, text.replace(old, new), commit, "Compare the curves")

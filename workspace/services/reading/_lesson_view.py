@@ -183,7 +183,7 @@ def lesson_content(
         content = LessonContent(slug, None, None, exc, text)
     else:
         meta = lesson_meta(doc.front_matter, fallback_title=title_from_slug(slug))
-        html = render_lesson_html(session, blob_id, doc.body, links, caches)
+        html = render_lesson_html(session, blob_id, doc.body, links, caches, doc.body_line)
         in_body = _OBJECTIVES_SECTION.search(doc.body) is not None
         content = LessonContent(meta.title, meta, Markup(html), None, None, in_body)  # noqa: S704
     cache.put(key, content)

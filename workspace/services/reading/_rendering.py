@@ -96,14 +96,20 @@ class CourseLinks:
 
 
 def render_lesson_html(
-    session: Session, blob_id: str, body: str, links: LessonLinks, caches: Caches
+    session: Session,
+    blob_id: str,
+    body: str,
+    links: LessonLinks,
+    caches: Caches,
+    first_line: int | None = None,
 ) -> str:
-    """Return the lesson body as HTML, from a cache when this blob was rendered here before."""
+    """Return the lesson body as HTML, from a cache when this blob was rendered here before;
+    `first_line` (the file's line the body starts on) marks blocks with their lines."""
     return cached_html(
         session,
         blob_id,
         RENDERER_VERSION,
         links.context(),
-        lambda: render_body(body, links.resolve),
+        lambda: render_body(body, links.resolve, first_line),
         caches,
     )

@@ -86,6 +86,9 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the comment records a saved change made in answer to the thread (its body is
+    # the change's note): the version page links back to the thread.
+    answer_commit: Mapped[str | None] = mapped_column(String(40), index=True)
 
     thread: Mapped[Thread] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()

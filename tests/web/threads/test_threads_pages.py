@@ -5,6 +5,7 @@ bodies rendered safely; the course's threads page and its filters."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -193,3 +194,60 @@ def test_the_lesson_marks_its_blocks_with_their_lines_for_the_threads_beside_the
 ) -> None:
     page = html_of(client_as(app, school["reader"]).get(PAGE))
     assert '<p data-line="6" data-end-line="7">Students roll a ball' in page
+
+
+def editor_form(page: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and value and 'type="radio"' not in tag and 'type="checkbox"' not in tag:
+            values[name.group(1)] = html.unescape(value.group(1))
+    for name, text in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?(.*?)</textarea>', page, re.S
+    ):
+        values[name] = html.unescape(text)
+    values.pop("action", None)
+    return values
+
+
+def test_a_change_made_in_answer_to_a_thread_links_both_ways(
+    app: Any, school: dict[str, Any]
+) -> None:
+    reader, member = client_as(app, school["reader"]), client_as(app, school["member"])
+    thread = open_on_quote(reader, head(school), body="Say how they record it?").get_json()
+    edit = "/n/school/physics/edit/motion/ramps"
+    page = html_of(member.get(edit))
+    assert "My change answers this thread" in page
+    form = editor_form(page)
+    form["body"] = form["body"].replace("in words.", "in words, in a table.")
+    saved = member.post(
+        edit,
+        data={
+            **form,
+            "message": "Record motion in a table",
+            "answers": str(thread["id"]),
+            "action": "save",
+        },
+    )
+    assert saved.status_code == 302
+    commit = head(school)
+    page = html_of(reader.get(f"{THREADS}/{thread['id']}"))
+    assert "Changed the lesson" in page and "Record motion in a table" in page
+    assert f"/n/school/physics/commit/{commit}" in page
+    version = html_of(reader.get(f"/n/school/physics/commit/{commit}"))
+    assert "Threads this change answers" in version and "Say how they record it?" in version
+    assert f"/n/school/physics/threads/{thread['id']}" in version
+
+
+def test_the_lesson_history_says_which_version_outdated_or_answered_a_thread(
+    app: Any, school: dict[str, Any]
+) -> None:
+    reader, member = client_as(app, school["reader"]), client_as(app, school["member"])
+    thread = open_on_quote(reader, head(school)).get_json()
+    save(member, TEXT.replace("# Discuss", "# Discuss together"))
+    save(member, TEXT.replace("describe its motion in words", "sketch its motion"))
+    page = html_of(reader.get("/n/school/physics/history/motion/ramps"))
+    entries = page.split('<li class="history-entry">')[1:]
+    assert "Changed the lines" in entries[0] and f"/threads/{thread['id']}" in entries[0]
+    assert "Changed the lines" not in entries[1]  # the other paragraph's change left it
+    assert git_words(page) == []

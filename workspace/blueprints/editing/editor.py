@@ -18,8 +18,8 @@ from ...extensions import db
 from ...forms.editing import LessonForm, apply_fields, fields_of
 from ...git import GitStoreError
 from ...models.editing import Draft
-from ...services import editing
-from ...services.editing import EditError, SaveConflict
+from ...services import editing, threads
+from ...services.editing import EditError, SaveConflict, SaveResult
 from ..reading.lessons import git_error_page
 from . import live, organize, resolve
 from ._views import (
@@ -29,6 +29,7 @@ from ._views import (
     lesson_target,
     render_editor,
     save_text,
+    saved_message,
 )
 from .resolve import follow, landed, render_resolution, resolution_from_draft
 
@@ -153,7 +154,18 @@ def _post(t: Target) -> Page:
         return render_editor(
             t, form, exc.http_status, raw=raw, error=f"{exc.message} Your text is kept as a draft."
         )
+    _answer_threads(t, result, message)
     return landed(t, result)
+
+
+def _answer_threads(t: Target, result: SaveResult, message: str) -> None:
+    """Record the saved change on the threads the teacher ticked as answered by it."""
+    chosen = [int(v) for v in request.form.getlist("answers") if v.isdigit()]
+    if not chosen or result.unchanged or not result.commit:
+        return
+    note = message.strip() or saved_message(result)
+    if threads.record_answers(t.ctx, t.ref, t.access, chosen, result.commit, note):
+        db.session.commit()
 
 
 def _move_draft(

@@ -20,7 +20,7 @@ from ...content.paths import lesson_path, parse_lesson_path
 from ...extensions import db
 from ...git import GitStoreError, InvalidRevision, RevisionNotFound
 from ...runtime import ctx
-from ...services import reading
+from ...services import reading, threads
 from ...services.context import LessonRef
 from ...services.editing import EditError
 from .._guards import require_course
@@ -88,11 +88,24 @@ def lesson_history(net: str, course: str, unit: str, lesson: str) -> str:
     network, row, access = require_course(net, course)
     path = _lesson_file(unit, lesson)
     after = request.args.get("after") or None
+    ref = LessonRef(row, unit, lesson)
     found = reading.lesson_history_page(
-        ctx(), LessonRef(row, unit, lesson), after=after, words=True, caches=reading_caches()
+        ctx(), ref, after=after, words=True, caches=reading_caches()
     )
+    versions = [
+        (
+            e.commit.sha,
+            e.commit.parents[0] if e.commit.parents else None,
+            f.path,
+            f.old_path,
+            e.commit.committed_at,
+        )
+        for e in found.page.entries
+        for f in e.files[:1]
+    ]
     return render_template(
         "reading/lesson_history.html",
+        marks=threads.history_marks(ctx(), ref, versions),
         network=network,
         course=row,
         access=access,
@@ -124,6 +137,7 @@ def commit(net: str, course: str, sha: str) -> str:
         access=access,
         found=found,
         headline=found.headline(),
+        answered=threads.answered_by(ctx(), row.id, found.info.sha),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from ._anchoring import Anchor, Position, follow
 log = logging.getLogger(__name__)
 
 CURRENT, OUTDATED = "current", "outdated"
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -232,3 +234,51 @@ def _matches(thread: Thread, kind: str | None, lesson: str | None, author: str |
     if author and (thread.author is None or thread.author.username != author):
         return False
     return True
+
+
+@dataclass(frozen=True)
+class HistoryMarks:
+    """What one version of a lesson did to its threads."""
+
+    outdated: list[Thread]  # their quoted lines were changed by this version
+    answered: list[Thread]  # this version was saved in answer to them
+
+
+def history_marks(
+    ctx: Ctx, ref: LessonRef, versions: list[tuple[str, str | None, str, str | None, datetime]]
+) -> dict[str, HistoryMarks]:
+    """Return, for each version of a lesson's history page, the threads it outdated and the
+    ones it answered. `versions` holds (commit, its parent, the lesson's path there, the
+    lesson's path at the parent, when it was saved). Positions come from thread_positions
+    when known, so a history page works them out once."""
+    found = list(
+        ctx.session.scalars(
+            select(Thread)
+            .filter_by(course_id=ref.course.id, path=ref.path)
+            .options(selectinload(Thread.comments))
+        )
+    )
+    marks: dict[str, HistoryMarks] = {}
+    if not found or not versions:
+        return marks
+    answers: dict[str, list[Thread]] = {}
+    for thread in found:
+        for comment in thread.comments:
+            if comment.answer_commit:
+                answers.setdefault(comment.answer_commit, []).append(thread)
+    with ctx.store.open(ref.course.id) as repo:
+        for commit, parent, path, old_path, saved in versions:
+            # Commit times have whole seconds: a thread opened within the second counts.
+            alive = [t for t in found if t.on_lines and t.created_at <= saved + _SECOND]
+            outdated: list[Thread] = []
+            if alive and parent:
+                now = place(ctx, repo, alive, commit, path)
+                before = place(ctx, repo, alive, parent, old_path or path)
+                outdated = [
+                    t
+                    for t in alive
+                    if now[t.id].state == OUTDATED and before[t.id].state == CURRENT
+                ]
+            if outdated or commit in answers:
+                marks[commit] = HistoryMarks(outdated, answers.get(commit, []))
+    return marks

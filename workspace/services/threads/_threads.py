@@ -247,3 +247,38 @@ def follow_push(ctx: Ctx, course_id: int, old: str | None, new: str) -> int:
             if renamed and renamed != path:
                 moved += follow_rename(ctx, course_id, path, renamed)
     return moved
+
+
+def record_answers(
+    ctx: Ctx, ref: LessonRef, access: Access, thread_ids: list[int], commit: str, note: str
+) -> list[Thread]:
+    """Return the lesson's open threads among `thread_ids` that the saved change `commit`
+    answers, each with a comment recording it (its body: the change's note)."""
+    if not thread_ids or not access & Access.WRITE:
+        return []
+    user = ctx.actor
+    found = ctx.session.scalars(
+        select(Thread).where(
+            Thread.id.in_(thread_ids),
+            Thread.course_id == ref.course.id,
+            Thread.path == ref.path,
+            Thread.status == ThreadStatus.OPEN.value,
+        )
+    ).all()
+    for thread in found:
+        body = note.strip() or "Changed the lesson in answer to this thread."
+        thread.comments.append(Comment(author_id=user.id, body=body, answer_commit=commit))
+    ctx.session.flush()
+    return list(found)
+
+
+def answered_by(ctx: Ctx, course_id: int, commit: str) -> list[Thread]:
+    """Return the threads the saved change `commit` answers."""
+    return list(
+        ctx.session.scalars(
+            select(Thread)
+            .join(Comment, Comment.thread_id == Thread.id)
+            .where(Thread.course_id == course_id, Comment.answer_commit == commit)
+            .order_by(Thread.id)
+        ).unique()
+    )

@@ -18,10 +18,12 @@ from browser_support import sign_in
 from playwright.sync_api import expect
 from testdata import FAST_HASH, TEST_PASSWORD, png
 
+from workspace.access import Access
 from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Membership, Network, Role, User
 from workspace.runtime import ctx, repo_store, settings
+from workspace.services import threads
 from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import save_lesson
@@ -97,6 +99,9 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "conflict": ("ben", None),  # Ben's page stays on it: the screen answers a save
     "sign-in": ("visitor", "/auth/login"),
     "profile": ("ana", "/settings/profile"),
+    "thread": ("ana", f"{COURSE}/threads/1"),
+    "course-threads": ("ana", f"{COURSE}/threads?show=all"),
+    "lesson-lines": ("ana", f"{COURSE}/lessons/motion/ramps/lines?start=2&end=3"),
 }
 
 
@@ -152,6 +157,14 @@ def build_course() -> tuple[int, dict[str, str]]:
     saved = save_lesson(ctx(ana), ramps, text, saved.commit, "Sketch before describing")
     later = PENDULUMS.replace("ten swings", "twenty swings")
     saved = save_lesson(ctx(ben), pendulums, later, saved.commit, "More swings, less error")
+    # Review threads: one whose lines were changed since (outdated), one on the whole lesson.
+    line = next(n for n, t in enumerate(RAMPS.splitlines(), 1) if "describe its motion" in t)
+    asked = threads.NewThread("question", "Why **describe** first, @ana?", first, line, line)
+    thread = threads.open_thread(ctx(ben), ramps, Access.everything(), asked)
+    threads.reply(ctx(ana), thread, Access.everything(), "Because *words* come before graphs.")
+    note = threads.NewThread("evidence", "Groups finished in 12 minutes.")
+    threads.open_thread(ctx(ana), ramps, Access.everything(), note)
+    db.session.commit()
     return course.id, {"first": first, "last": saved.commit}
 
 

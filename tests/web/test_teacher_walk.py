@@ -14,8 +14,11 @@ import pytest
 from courses_support import make_course
 from teacher_language import git_words, visible_text
 
+from workspace.access import Access
+from workspace.extensions import db
 from workspace.runtime import ctx, repo_store
-from workspace.services import editing
+from workspace.services import editing, threads
+from workspace.services.context import LessonRef
 
 BASE = "/n/school/physics"
 EDIT = f"{BASE}/edit/motion/ramps"
@@ -82,6 +85,11 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
     assert conflict.status_code == 409
     with repo_store().open(course.id) as repo:
         versions = [c.sha for c in repo.history("main", limit=3).commits]
+    question = threads.NewThread("question", "Why a **ramp**, @priya?", None, 9, 9)
+    threads.open_thread(
+        ctx(priya), LessonRef(course, "motion", "ramps"), Access.everything(), question
+    )
+    db.session.commit()
     return {
         "ben": clients["ben"],
         "conflict": conflict.get_data(as_text=True),
@@ -110,6 +118,9 @@ def everyday_pages(versions: list[str]) -> dict[str, str]:
         "the lesson printed": f"{BASE}/lessons/motion/ramps?print=1",
         "members": "/n/school/members",
         "networks": "/networks/",
+        "a thread": f"{BASE}/threads/1",
+        "the course's threads": f"{BASE}/threads?show=all",
+        "the lesson line by line": f"{BASE}/lessons/motion/ramps/lines?start=9",
     }
 
 

@@ -157,3 +157,18 @@ def test_a_thread_of_another_course_is_not_found_here(
 
     make_course(school["network"], school["lead"], slug="other")
     assert lead.post(f"{other}/{thread['id']}/resolve").status_code == 404
+
+
+def test_a_thread_whose_stored_quote_does_not_match_its_anchor_is_outdated_not_an_error(
+    app: Any, school: dict[str, Any]
+) -> None:
+    from workspace.extensions import db
+    from workspace.models import Thread
+
+    reader, member = client_as(app, school["reader"]), client_as(app, school["member"])
+    open_on_quote(reader, head(school))
+    db.session.execute(db.update(Thread).values(quote="Text that was never there"))
+    db.session.commit()
+    save(member, TEXT.replace("# Discuss", "# Discuss together"))
+    [thread] = threads_at(reader)
+    assert thread["position"]["state"] == "outdated"

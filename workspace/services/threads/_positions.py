@@ -81,7 +81,11 @@ def _work_out(
     if old is None or new is None:
         return Position(OUTDATED)
     anchor = Anchor(thread.start_line, thread.end_line, thread.quote)
-    return follow(old, anchor, new)
+    try:
+        return follow(old, anchor, new)
+    except ValueError:  # the anchor's text no longer reads as stored: never guess where it went
+        log.warning("Thread %s: its quote is not at its anchor; shown as outdated", thread.id)
+        return Position(OUTDATED)
 
 
 def _store(session: Session, rows: list[dict[str, Any]]) -> None:

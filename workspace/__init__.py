@@ -70,19 +70,23 @@ def subscribe(app: Flask) -> None:
 
 
 def follow_lessons_with_threads(app: Flask) -> None:
-    """Return nothing; make review threads move with their lesson when it is renamed or moved,
-    in the browser or by a push (their positions in the text are worked out when shown)."""
+    """Return nothing; make review threads (and lesson-study cycles) move with their lesson
+    when it is renamed or moved, in the browser or by a push (threads' positions in the text are
+    worked out when shown)."""
     from .events import CoursePushed, LessonRenamed
     from .extensions import db
     from .runtime import ctx, event_bus
-    from .services import threads
+    from .services import studies, threads
 
     def renamed(event: LessonRenamed) -> None:
-        if threads.follow_rename(ctx(app=app), event.course_id, event.old_path, event.path):
+        context, where = ctx(app=app), (event.course_id, event.old_path, event.path)
+        moved = threads.follow_rename(context, *where) + studies.follow_rename(context, *where)
+        if moved:
             db.session.commit()
 
     def pushed(event: CoursePushed) -> None:
-        if threads.follow_push(ctx(app=app), event.course_id, event.old, event.commit):
+        context, where = ctx(app=app), (event.course_id, event.old, event.commit)
+        if threads.follow_push(context, *where) + studies.follow_push(context, *where):
             db.session.commit()
 
     bus = event_bus(app)

@@ -30,7 +30,7 @@ from workspace.extensions import db
 from workspace.models import Invitation, JoinRequest, LoginSession, TokenScope, User
 from workspace.models._base import utcnow
 from workspace.runtime import ctx, repo_store
-from workspace.services import threads
+from workspace.services import studies, threads
 from workspace.services.accounts import issue_token
 from workspace.services.context import LessonRef
 
@@ -224,6 +224,42 @@ ROUTES = [
         form=(("body", "A reply"),),
     ),
     Route("api.resolve", "POST", "/api/v1/n/school/physics/threads/{thread}/resolve", "write"),
+    # Lesson-study cycles (the cycle is the leader's: its facilitator; it is being taught)
+    Route(
+        "api.start_study",
+        "POST",
+        "/api/v1/n/school/physics/studies",
+        "write",
+        form=(("lesson", LESSON), ("title", "A cycle")),
+    ),
+    Route("api.study", "GET", "/api/v1/n/school/physics/studies/{study}", "read"),
+    Route(
+        "api.phase",
+        "POST",
+        "/api/v1/n/school/physics/studies/{study}/phase",
+        "manage",
+        form=(("phase", "debrief"),),
+        last=True,
+    ),
+    Route(
+        "api.observe",
+        "POST",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/observations",
+        "manage",
+        form=(("body", "Student A points"),),
+    ),
+    Route(
+        "api.observations",
+        "GET",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/observations",
+        "read",
+    ),
+    Route(
+        "api.changes",
+        "GET",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/changes",
+        "read",
+    ),
     Route("api.reopen", "POST", "/api/v1/n/school/physics/threads/{thread}/reopen", "write"),
     # Deleting the lesson, archiving the course (it stops every later write) and leaving (it
     # ends the role) change what the next requests see: these go last, in this order.
@@ -279,6 +315,13 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     )
     db.session.commit()
     with_ids |= {"thread": thread.id, "comment": thread.comments[0].id}
+    ref = LessonRef(data["course"], *LESSON.split("/"))
+    cycle = studies.start_study(
+        ctx(data["lead"]), ref, Access.everything(), studies.NewStudy("A cycle")
+    )
+    studies.move_phase(ctx(data["lead"]), cycle, Access.everything(), "teach")
+    db.session.commit()
+    with_ids["study"] = cycle.id
     with repo_store().open(data["course"].id) as repo:
         data["ids"] = {**with_ids, "head": repo.head()}
     return data

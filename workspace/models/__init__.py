@@ -15,6 +15,7 @@ from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 from .sessions import LoginSession
+from .studies import Iteration, Observation, Phase, PhaseMove, Study, StudyMember, TeamRole
 from .threads import Comment, Thread, ThreadKind, ThreadPosition, ThreadStatus
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "EmailPurpose",
     "EmailToken",
     "Invitation",
+    "Iteration",
     "JoinRequest",
     "LessonSummary",
     "LoginAttempt",
@@ -33,9 +35,15 @@ __all__ = [
     "Membership",
     "Network",
     "NetworkKind",
+    "Observation",
+    "Phase",
+    "PhaseMove",
     "RenderedBlob",
     "Role",
     "RoleKind",
+    "Study",
+    "StudyMember",
+    "TeamRole",
     "Thread",
     "ThreadKind",
     "ThreadPosition",

@@ -23,7 +23,7 @@ from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Membership, Network, Role, User
 from workspace.runtime import ctx, repo_store, settings
-from workspace.services import threads
+from workspace.services import studies, threads
 from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import save_lesson
@@ -102,6 +102,8 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "thread": ("ana", f"{COURSE}/threads/1"),
     "course-threads": ("ana", f"{COURSE}/threads?show=all"),
     "lesson-lines": ("ana", f"{COURSE}/lessons/motion/ramps/lines?start=2&end=3"),
+    "study": ("ana", f"{COURSE}/studies/1"),
+    "teaching": ("ana", f"{COURSE}/studies/1/iterations/1"),
 }
 
 
@@ -164,6 +166,10 @@ def build_course() -> tuple[int, dict[str, str]]:
     threads.reply(ctx(ana), thread, Access.everything(), "Because *words* come before graphs.")
     note = threads.NewThread("evidence", "Groups finished in 12 minutes.")
     threads.open_thread(ctx(ana), ramps, Access.everything(), note)
+    cycle = studies.start_study(ctx(ana), ramps, Access.everything(), studies.NewStudy("Ramps"))
+    studies.move_phase(ctx(ana), cycle, Access.everything(), "teach")
+    seen = studies.NewObservation(4, "Points at the slope.", "Student A")
+    studies.observe(ctx(ana), cycle, Access.everything(), 1, seen)
     db.session.commit()
     return course.id, {"first": first, "last": saved.commit}
 

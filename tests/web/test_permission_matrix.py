@@ -196,6 +196,46 @@ ROUTES = [
         "manage",
         last=True,
     ),
+    # Lesson-study pages (the cycle is the leader's, being taught)
+    Route("studies.course_studies", "GET", f"{COURSE}/studies", "read"),
+    Route("studies.new_study", "GET", f"{COURSE}/studies/new", "write"),
+    Route(
+        "studies.new_study",
+        "POST",
+        f"{COURSE}/studies/new",
+        "write",
+        form=(("lesson", LESSON), ("title", "A cycle")),
+    ),
+    Route("studies.study", "GET", f"{COURSE}/studies/{{study}}", "read"),
+    Route("studies.iteration", "GET", f"{COURSE}/studies/{{study}}/iterations/1", "read"),
+    Route(
+        "studies.add_member",
+        "POST",
+        f"{COURSE}/studies/{{study}}/team",
+        "manage",
+        form=(("user", "{partner}"), ("role", "observer")),
+    ),
+    Route(
+        "studies.remove_member",
+        "POST",
+        f"{COURSE}/studies/{{study}}/team/{{study_member}}/remove",
+        "manage",
+    ),
+    Route(
+        "studies.observe",
+        "POST",
+        f"{COURSE}/studies/{{study}}/iterations/1/observations",
+        "manage",
+        form=(("minute", "3"), ("body", "Student A points")),
+    ),
+    Route(
+        "studies.phase",
+        "POST",
+        f"{COURSE}/studies/{{study}}/phase",
+        "manage",
+        form=(("phase", "debrief"),),
+        last=True,
+    ),
     Route("courses.settings", "GET", f"{COURSE}/settings", "manage"),
     Route("courses.settings", "POST", f"{COURSE}/settings", "manage"),
     Route("courses.delete", "GET", f"{COURSE}/settings/delete", "manage"),
@@ -321,7 +361,7 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     )
     studies.move_phase(ctx(data["lead"]), cycle, Access.everything(), "teach")
     db.session.commit()
-    with_ids["study"] = cycle.id
+    with_ids |= {"study": cycle.id, "study_member": cycle.team[0].id}
     with repo_store().open(data["course"].id) as repo:
         data["ids"] = {**with_ids, "head": repo.head()}
     return data

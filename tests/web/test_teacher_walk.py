@@ -17,7 +17,7 @@ from teacher_language import git_words, visible_text
 from workspace.access import Access
 from workspace.extensions import db
 from workspace.runtime import ctx, repo_store
-from workspace.services import editing, threads
+from workspace.services import editing, studies, threads
 from workspace.services.context import LessonRef
 
 BASE = "/n/school/physics"
@@ -90,6 +90,14 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
         ctx(priya), LessonRef(course, "motion", "ramps"), Access.everything(), question
     )
     db.session.commit()
+    cycle = studies.start_study(
+        ctx(lead),
+        LessonRef(course, "motion", "ramps"),
+        Access.everything(),
+        studies.NewStudy("Ramps"),
+    )
+    studies.move_phase(ctx(lead), cycle, Access.everything(), "teach")
+    db.session.commit()
     return {
         "ben": clients["ben"],
         "conflict": conflict.get_data(as_text=True),
@@ -121,6 +129,10 @@ def everyday_pages(versions: list[str]) -> dict[str, str]:
         "a thread": f"{BASE}/threads/1",
         "the course's threads": f"{BASE}/threads?show=all",
         "the lesson line by line": f"{BASE}/lessons/motion/ramps/lines?start=9",
+        "lesson study": f"{BASE}/studies",
+        "a cycle": f"{BASE}/studies/1",
+        "a teaching": f"{BASE}/studies/1/iterations/1",
+        "start a cycle": f"{BASE}/studies/new",
     }
 
 

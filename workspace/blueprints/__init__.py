@@ -15,6 +15,7 @@ AREAS = (
     "editing.editor",
     "reading.history",
     "threads",
+    "studies",
     "api",
     "githttp",
 )

@@ -21,7 +21,7 @@ from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
 from ...runtime import ctx
-from ...services import reading, threads
+from ...services import reading, studies, threads
 from ...services.context import LessonRef
 from ...services.courses import network_courses
 from ...services.reading import CourseLinks, LessonLinks, LessonNotFound
@@ -124,6 +124,7 @@ def lesson_page_html(
         thread_error=thread_error,
         posted=posted or {},
         kinds=threads.KINDS,
+        cycles=studies.lesson_studies(ctx(), row.id, view.path),
     )
 
 

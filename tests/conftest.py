@@ -123,6 +123,7 @@ def _test_config(folder: Path) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": uri,
         "REPOS_ROOT": str(folder / "repos"),
+        "STUDENT_WORK_ROOT": str(folder / "student-work"),
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "NOREPLY_DOMAIN": "example.test",
     }

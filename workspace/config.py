@@ -19,6 +19,8 @@ class Defaults:
     # Filled in by finalize(): instance/workspace.sqlite3 and <project>/repos.
     SQLALCHEMY_DATABASE_URI: str | None = None
     REPOS_ROOT: str | None = None
+    # Photos and scans of student work from lesson-study cycles: never in Git.
+    STUDENT_WORK_ROOT: str | None = None
     NOREPLY_DOMAIN = "workspace.invalid"
     SITE_NAME = "Lesson Study Workspace"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # git pushes stream; forms and uploads stay far below
@@ -71,6 +73,8 @@ def finalize(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'workspace.sqlite3'}"
     if not app.config.get("REPOS_ROOT"):
         app.config["REPOS_ROOT"] = str(PROJECT_ROOT / "repos")
+    if not app.config.get("STUDENT_WORK_ROOT"):
+        app.config["STUDENT_WORK_ROOT"] = str(instance / "student-work")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 

@@ -74,6 +74,13 @@ class OutlineChanged(CourseChanged):
 
 
 @dataclass(frozen=True)
+class StudyReported(CourseChanged):
+    """A lesson-study cycle closed and its report was committed to studies/<id>/report.md."""
+
+    study_id: int
+
+
+@dataclass(frozen=True)
 class CoursePushed(CourseChanged):
     """A `git push` moved main from `old` (None: the first push) to `commit`."""
 

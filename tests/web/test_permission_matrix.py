@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from courses_support import make_course, make_school
 from flask import Flask
+from testdata import png
 from unchanged import unchanged
 
 from workspace.access import Access
@@ -46,7 +47,8 @@ LESSON = "getting-started/first-lesson"
 class Route:
     """A route as asked in the matrix: `need` is one of NEEDS, or
     "public" (anyone), "signed-in" (anyone with an account; a visitor is sent to sign in),
-    "token" (a one-time link: only answered sensibly, never 5xx), "git" (token auth, see
+    "team" (the lesson-study cycle's team: the leader here; everyone else, visitors too, gets
+    404), "token" (a one-time link: only answered sensibly, never 5xx), "git" (token auth, see
     test_git_routes), or "nothing" (always 404)."""
 
     endpoint: str
@@ -229,6 +231,23 @@ ROUTES = [
         form=(("minute", "3"), ("body", "Student A points")),
     ),
     Route(
+        "studies.contribute",
+        "POST",
+        f"{COURSE}/studies/{{study}}/iterations/1/debrief",
+        "manage",
+        form=(("body", "A point"),),
+    ),
+    Route(
+        "studies.next_turn",
+        "POST",
+        f"{COURSE}/studies/{{study}}/iterations/1/debrief/next",
+        "manage",
+    ),
+    Route("studies.add_work", "POST", f"{COURSE}/studies/{{study}}/iterations/1/work", "manage"),
+    # Student work: the team and leaders only; everyone else is told it does not exist.
+    Route("studies.work", "GET", f"{COURSE}/studies/{{study}}/work/{{work}}", "team"),
+    Route("studies.close", "POST", f"{COURSE}/studies/{{study}}/close", "manage", last=True),
+    Route(
         "studies.phase",
         "POST",
         f"{COURSE}/studies/{{study}}/phase",
@@ -300,6 +319,31 @@ ROUTES = [
         "/api/v1/n/school/physics/studies/{study}/iterations/1/changes",
         "read",
     ),
+    Route(
+        "api.debrief",
+        "GET",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/debrief",
+        "read",
+    ),
+    Route(
+        "api.contribute",
+        "POST",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/debrief",
+        "manage",
+        form=(("body", "A point"),),
+    ),
+    Route(
+        "api.next_turn",
+        "POST",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/debrief/next",
+        "manage",
+    ),
+    Route(
+        "api.add_work",
+        "POST",
+        "/api/v1/n/school/physics/studies/{study}/iterations/1/work",
+        "manage",
+    ),
     Route("api.reopen", "POST", "/api/v1/n/school/physics/threads/{thread}/reopen", "write"),
     # Deleting the lesson, archiving the course (it stops every later write) and leaving (it
     # ends the role) change what the next requests see: these go last, in this order.
@@ -361,7 +405,11 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     )
     studies.move_phase(ctx(data["lead"]), cycle, Access.everything(), "teach")
     db.session.commit()
-    with_ids |= {"study": cycle.id, "study_member": cycle.team[0].id}
+    work = studies.add_work(
+        ctx(data["lead"]), cycle, Access.everything(), cycle.iterations[0], png(4), "A's graph"
+    )
+    db.session.commit()
+    with_ids |= {"study": cycle.id, "study_member": cycle.team[0].id, "work": work.id}
     with repo_store().open(data["course"].id) as repo:
         data["ids"] = {**with_ids, "head": repo.head()}
     return data
@@ -376,6 +424,8 @@ def expected(route: Route, role: str) -> set[str]:
         return {"answered"}
     if route.need == "nothing":
         return {"404"}
+    if route.need == "team":  # the cycle's team (here: the leader) only; 404 for anyone else
+        return {"allowed"} if role == "leader" else {"404"}
     if role == "anonymous":
         # Sent to sign in, or told there is nothing here: neither says the network exists.
         return {"login"} if route.need in ("signed-in", "owner") else {"login", "404"}

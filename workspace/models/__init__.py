@@ -15,7 +15,18 @@ from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 from .sessions import LoginSession
-from .studies import Iteration, Observation, Phase, PhaseMove, Study, StudyMember, TeamRole
+from .studies import (
+    DebriefPoint,
+    DebriefStage,
+    Iteration,
+    Observation,
+    Phase,
+    PhaseMove,
+    StudentWork,
+    Study,
+    StudyMember,
+    TeamRole,
+)
 from .threads import Comment, Thread, ThreadKind, ThreadPosition, ThreadStatus
 
 __all__ = [
@@ -23,6 +34,8 @@ __all__ = [
     "Activity",
     "Comment",
     "Course",
+    "DebriefPoint",
+    "DebriefStage",
     "CourseRedirect",
     "EmailPurpose",
     "EmailToken",
@@ -41,6 +54,7 @@ __all__ = [
     "RenderedBlob",
     "Role",
     "RoleKind",
+    "StudentWork",
     "Study",
     "StudyMember",
     "TeamRole",

@@ -53,6 +53,8 @@ class Study(db.Model):
     phase: Mapped[str] = mapped_column(String(16), default=Phase.PLAN.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The commit that wrote studies/<id>/report.md when the cycle closed.
+    report_commit: Mapped[str | None] = mapped_column(String(40))
 
     course: Mapped[Course] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -119,6 +121,9 @@ class Iteration(db.Model):
     setting: Mapped[str] = mapped_column(String(300), default="")
     instructor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    debrief_stage: Mapped[str] = mapped_column(
+        String(24), default="instructor", server_default="instructor"
+    )
 
     study: Mapped[Study] = relationship(back_populates="iterations")
     instructor: Mapped[User | None] = relationship()
@@ -126,6 +131,12 @@ class Iteration(db.Model):
         back_populates="iteration",
         cascade="all, delete-orphan",
         order_by="(Observation.minute, Observation.id)",
+    )
+    debrief: Mapped[list[DebriefPoint]] = relationship(
+        cascade="all, delete-orphan", order_by="DebriefPoint.id"
+    )
+    work: Mapped[list[StudentWork]] = relationship(
+        cascade="all, delete-orphan", order_by="StudentWork.id"
     )
 
 
@@ -149,3 +160,52 @@ class Observation(db.Model):
 
     iteration: Mapped[Iteration] = relationship(back_populates="observations")
     observer: Mapped[User | None] = relationship()
+
+
+class DebriefStage(enum.StrEnum):
+    """The debrief's protocol order: the instructor reflects first, then the planning team,
+    then the observers with their evidence, and the knowledgeable other speaks last."""
+
+    INSTRUCTOR = "instructor"
+    PLANNING = "planning"
+    OBSERVERS = "observers"
+    KNOWLEDGEABLE_OTHER = "knowledgeable_other"
+    DONE = "done"
+
+
+class DebriefPoint(db.Model):
+    """One contribution to an iteration's debrief, in its stage, citing evidence: observation
+    notes and student work of the iteration (ids, space-separated)."""
+
+    __tablename__ = "study_debrief_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iteration_id: Mapped[int] = mapped_column(
+        ForeignKey("study_iterations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    stage: Mapped[str] = mapped_column(String(24))
+    body: Mapped[str] = mapped_column(Text)
+    cited_observations: Mapped[str] = mapped_column(String(500), default="")
+    cited_work: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class StudentWork(db.Model):
+    """A photo or scan of student work from an iteration, stored in the instance folder (never
+    in Git), its image metadata removed; only the cycle's team and the leaders see it."""
+
+    __tablename__ = "study_student_work"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iteration_id: Mapped[int] = mapped_column(
+        ForeignKey("study_iterations.id", ondelete="CASCADE"), index=True
+    )
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    label: Mapped[str] = mapped_column(String(120), default="")  # "Student A's graph"
+    media_type: Mapped[str] = mapped_column(String(40))
+    stored_name: Mapped[str] = mapped_column(String(80))  # a random name, never the upload's
+    size: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

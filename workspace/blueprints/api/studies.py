@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, request
+from flask import abort, request, url_for
 from werkzeug.wrappers import Response
 
 from ...access import Access
@@ -57,6 +57,7 @@ def study_json(study: Study) -> dict[str, Any]:
             for m in study.team
         ],
         "iterations": [iteration_json(i) for i in study.iterations],
+        "report_commit": study.report_commit,
         "moves": [
             {
                 "from": move.from_phase,
@@ -128,7 +129,12 @@ def phase(net: str, course: str, study_id: int) -> dict[str, Any]:
         setting=text_field(data, "setting", required=False) or "",
         instructor=instructor,
     )
-    studies.move_phase(ctx(acting_user()), found, access, text_field(data, "phase") or "", teaching)
+    to = text_field(data, "phase") or ""
+    if to == "closed":  # closing writes the cycle's report into the course
+        learned = text_field(data, "learned", required=False) or ""
+        studies.close_study(ctx(acting_user()), found, access, learned)
+    else:
+        studies.move_phase(ctx(acting_user()), found, access, to, teaching)
     db.session.commit()
     return study_json(found)
 
@@ -198,3 +204,91 @@ def changes(net: str, course: str, study_id: int, number: int) -> dict[str, Any]
         "diff": found.diff,
         "threads": [thread_json(t) for t in found.threads],
     }
+
+
+def _ids(data: dict[str, Any], name: str) -> list[int]:
+    value = data.get(name) or []
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        abort(400, description=f"“{name}” is a list of ids.")
+    return value
+
+
+def point_json(point: Any) -> dict[str, Any]:
+    return {
+        "id": point.id,
+        "stage": point.stage,
+        "author": point.author.username if point.author is not None else None,
+        "body": point.body,
+        "observations": [int(v) for v in point.cited_observations.split()],
+        "work": [int(v) for v in point.cited_work.split()],
+        "created_at": point.created_at.isoformat(),
+    }
+
+
+DEBRIEF_URL = f"{STUDIES_URL}/<int:study_id>/iterations/<int:number>/debrief"
+
+
+@bp.get(DEBRIEF_URL)
+def debrief(net: str, course: str, study_id: int, number: int) -> dict[str, Any]:
+    """Return an iteration's debrief in protocol order, and whose turn it is."""
+    _network, row, _access = course_for(net, course)
+    iteration = studies.iteration_of(_study(row, study_id), number)
+    return {"stage": iteration.debrief_stage, "points": [point_json(p) for p in iteration.debrief]}
+
+
+@bp.post(DEBRIEF_URL)
+def contribute(net: str, course: str, study_id: int, number: int) -> tuple[dict[str, Any], int]:
+    """Add to the debrief at the current turn, citing observations and student work."""
+    _network, row, access = course_for(net, course, Access.READ)
+    found = _study(row, study_id)
+    data = json_body()
+    point = studies.contribute(
+        ctx(acting_user()),
+        found,
+        access,
+        studies.iteration_of(found, number),
+        text_field(data, "body") or "",
+        _ids(data, "observations"),
+        _ids(data, "work"),
+    )
+    db.session.commit()
+    return point_json(point), 201
+
+
+@bp.post(f"{DEBRIEF_URL}/next")
+def next_turn(net: str, course: str, study_id: int, number: int) -> dict[str, Any]:
+    """Move the debrief on to the next voice (the facilitator and leaders)."""
+    _network, row, access = course_for(net, course, Access.READ)
+    found = _study(row, study_id)
+    stage = studies.next_turn(
+        ctx(acting_user()), found, access, studies.iteration_of(found, number)
+    )
+    db.session.commit()
+    return {"stage": stage}
+
+
+@bp.post(f"{STUDIES_URL}/<int:study_id>/iterations/<int:number>/work")
+def add_work(net: str, course: str, study_id: int, number: int) -> tuple[dict[str, Any], int]:
+    """Add a photo, scan or PDF of student work (multipart `file`): 201 {id, url}."""
+    network, row, access = course_for(net, course, Access.READ)
+    found = _study(row, study_id)
+    if not studies.may_observe(ctx(acting_user()), found, access):
+        raise StudyError("Only the cycle's team adds student work.", 403)
+    upload = request.files.get("file")
+    if upload is None:
+        abort(400, description="Send the file as the multipart field “file”.")
+    work = studies.add_work(
+        ctx(acting_user()),
+        found,
+        access,
+        studies.iteration_of(found, number),
+        upload.read(),
+        request.form.get("label", ""),
+    )
+    db.session.commit()
+    url = url_for(
+        "studies.work", net=network.slug, course=row.slug, study_id=found.id, work_id=work.id
+    )
+    return {"id": work.id, "url": url, "media_type": work.media_type, "size": work.size}, 201

@@ -7,9 +7,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from werkzeug.wrappers import Response
 
 from ...access import Access
 from ...content.errors import ContentError
@@ -166,6 +175,13 @@ def _study_page(
         error=error,
         posted=request.form if error else {},
         today=date.today().isoformat(),
+        stages=studies.STAGES,
+        stage_words=studies.STAGE_WORDS,
+        my_turn=bool(
+            current
+            and studies.roles_of(found, context.user)
+            & studies.SPEAKERS.get(current.debrief_stage, set())
+        ),
     )
     return (page, error.status) if error else page
 
@@ -327,3 +343,97 @@ def iteration(net: str, course: str, study_id: int, number: int) -> ResponseRetu
         notes=studies.observations(ctx(), taught),
         members=threads.member_names(ctx(), network),
     )
+
+
+def _ids(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+@bp.post("/studies/<int:study_id>/iterations/<int:number>/debrief")
+@login_required
+def contribute(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
+    """Add to the debrief at the current turn, citing observations and student work."""
+    network, row, access = require_course(net, course)
+    found = _find(row, study_id)
+
+    def act() -> str:
+        iteration = studies.iteration_of(found, number)
+        studies.contribute(
+            ctx(),
+            found,
+            access,
+            iteration,
+            request.form.get("body", ""),
+            _ids("observations"),
+            _ids("work"),
+        )
+        return "Your point is in the debrief."
+
+    return _acted(network, row, found, access, act)
+
+
+@bp.post("/studies/<int:study_id>/iterations/<int:number>/debrief/next")
+@login_required
+def next_turn(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
+    """Give the debrief to the next voice."""
+    network, row, access = require_course(net, course)
+    found = _find(row, study_id)
+
+    def act() -> str:
+        stage = studies.next_turn(ctx(), found, access, studies.iteration_of(found, number))
+        return f"Now: {studies.STAGE_WORDS[stage]}."
+
+    return _acted(network, row, found, access, act)
+
+
+@bp.post("/studies/<int:study_id>/close")
+@login_required
+def close(net: str, course: str, study_id: int) -> ResponseReturnValue:
+    """Close the cycle, writing its report into the course."""
+    network, row, access = require_course(net, course)
+    found = _find(row, study_id)
+
+    def act() -> str:
+        studies.close_study(ctx(), found, access, request.form.get("learned", ""))
+        return "The cycle is closed; its report is part of the course."
+
+    return _acted(network, row, found, access, act)
+
+
+@bp.post("/studies/<int:study_id>/iterations/<int:number>/work")
+@login_required
+def add_work(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
+    """Add a photo, scan or PDF of student work (its image metadata removed)."""
+    network, row, access = require_course(net, course)
+    found = _find(row, study_id)
+    if not studies.may_observe(ctx(), found, access):
+        abort(403)
+
+    def act() -> str:
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise StudyError("Choose the photo, scan or PDF to add.", field="file")
+        iteration = studies.iteration_of(found, number)
+        studies.add_work(
+            ctx(), found, access, iteration, upload.read(), request.form.get("label", "")
+        )
+        return "The student work is added. Only the team and the leaders can see it."
+
+    return _acted(network, row, found, access, act)
+
+
+@bp.get("/studies/<int:study_id>/work/<int:work_id>")
+def work(net: str, course: str, study_id: int, work_id: int) -> ResponseReturnValue:
+    """A piece of student work: the team and the leaders only (everyone else: not found)."""
+    _network, row, access = require_course(net, course)
+    found = _find(row, study_id)
+    try:
+        piece, path = studies.work_file(ctx(), found, access, work_id)
+    except StudyError:
+        abort(404)
+    # Small files (the upload limit): read whole, so no open file outlives the request.
+    response = Response(path.read_bytes(), mimetype=piece.media_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

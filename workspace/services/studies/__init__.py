@@ -4,6 +4,16 @@ taught (tagged in the course repository) and gathers the observers' notes in one
 
 from __future__ import annotations
 
+from ._debrief import (
+    SPEAKERS,
+    STAGE_WORDS,
+    STAGES,
+    close_study,
+    contribute,
+    next_turn,
+    report_text,
+    write_report,
+)
 from ._studies import (
     MAX_MINUTE,
     NEXT,
@@ -32,8 +42,24 @@ from ._studies import (
     start_study,
     tag_name,
 )
+from ._work import KINDS as WORK_KINDS
+from ._work import add_work, media_type, strip_jpeg, strip_png, work_file
 
 __all__ = [
+    "SPEAKERS",
+    "STAGES",
+    "WORK_KINDS",
+    "add_work",
+    "media_type",
+    "strip_jpeg",
+    "strip_png",
+    "work_file",
+    "STAGE_WORDS",
+    "close_study",
+    "contribute",
+    "next_turn",
+    "report_text",
+    "write_report",
     "MAX_MINUTE",
     "NEXT",
     "PHASE_WORDS",

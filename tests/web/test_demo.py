@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from workspace.extensions import db
-from workspace.models import Course, Membership, Network, Thread, User
+from workspace.models import Course, Membership, Network, Study, Thread, User
 from workspace.runtime import repo_store
 from workspace.services.demo import DEMO_PASSWORD
 
@@ -16,7 +16,7 @@ from workspace.services.demo import DEMO_PASSWORD
 def counts() -> tuple[int, ...]:
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Network, Membership, Course, Thread)
+        for model in (User, Network, Membership, Course, Thread, Study)
     )
 
 
@@ -40,6 +40,19 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(app, runn
     page = client.get("/n/chem-collab/chemistry/lessons/energy/energy-transfer").text
     assert "Outdated: the lines it was about have changed since" in page
     assert '<span class="mention">@priya</span>' in page
+    [cycle] = db.session.scalars(select(Study)).all()
+    assert cycle.phase == "revise" and len(cycle.iterations) == 1
+    assert len(cycle.iterations[0].observations) == 4
+    assert [p.stage for p in cycle.iterations[0].debrief] == [
+        "instructor",
+        "planning",
+        "observers",
+        "knowledgeable_other",
+    ]
+    assert (
+        "Where does the warmth come from?"
+        in client.get(f"/n/chem-collab/chemistry/studies/{cycle.id}").text
+    )
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output

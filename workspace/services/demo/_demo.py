@@ -19,6 +19,17 @@ from ..context import Ctx, LessonRef, Settings
 from ..courses import CourseFields, create_course
 from ..editing import create_lesson, create_unit, save_lesson
 from ..networks import create_network
+from ..studies import (
+    NewObservation,
+    NewStudy,
+    Teaching,
+    contribute,
+    move_phase,
+    next_turn,
+    observe,
+    set_member,
+    start_study,
+)
 from ..threads import NewThread, lines_of, open_thread, reply, set_status
 
 DEMO_PASSWORD = "lesson-study-demo"  # noqa: S105 (printed for the demo; not a real account)
@@ -197,3 +208,62 @@ def _add_threads(ctx: Ctx, course: Course, users: dict[str, User]) -> None:
     ctx.session.commit()
     old, new = REWRITE
     save_lesson(ctx.acting(users["sam"]), ref, text.replace(old, new), commit, "Compare the curves")
+    ctx.session.commit()
+    _add_cycle(ctx, ref, users)
+
+
+# A cycle in progress on the hand warmers lesson: taught once, observed, debriefed; now the
+# team revises the lesson before teaching it again.
+OBSERVATIONS = [
+    ("priya", 3, "Student A", "Predicts the warmer will get cold once opened."),
+    ("dana", 6, "Student B", "Says 'the iron burns' and points at the label."),
+    ("priya", 14, "Student A", "Uses the temperature table to argue the open bag gets hotter."),
+    ("dana", 22, "Whole class", "Most groups skip the sealed bag comparison: time ran out."),
+]
+DEBRIEF = [
+    ("james", "It ran long: the sealed bag comparison came too late for most groups."),
+    ("maria", "Next time we start the sealed bag first, while the open one warms."),
+    ("priya", "Student A reasoned from the data once the table had numbers in it."),
+    ("dana", "In industry we would call this a controlled comparison: name it for them."),
+]
+
+
+def _add_cycle(ctx: Ctx, ref: LessonRef, users: dict[str, User]) -> None:
+    """Start, staff and teach the demo cycle once; observations and a debrief."""
+    lead = ctx.acting(users["maria"])
+    everything = Access.everything()
+    cycle = start_study(
+        lead,
+        ref,
+        everything,
+        NewStudy(
+            "Where does the warmth come from?",
+            theme="Students explain their reasoning with evidence",
+            goals="Students connect temperature data to energy leaving the system.",
+            questions="When do students use the data, and when do they rely on the label?",
+        ),
+    )
+    team = [
+        ("james", "instructor", ""),
+        ("priya", "observer", "Student A"),
+        ("dana", "knowledgeable_other", ""),
+        ("sam", "planner", ""),
+    ]
+    for username, role, assignment in team:
+        set_member(lead, cycle, everything, users[username], role, assignment)
+    move_phase(lead, cycle, everything, "teach", Teaching(setting="Grade 10, 26 students"))
+    set_member(lead, cycle, everything, users["dana"], "observer", "Student B")
+    for username, minute, focus, body in OBSERVATIONS:
+        note = NewObservation(minute, body, focus)
+        observe(ctx.acting(users[username]), cycle, everything, 1, note)
+    move_phase(lead, cycle, everything, "debrief")
+    iteration = cycle.iterations[0]
+    for (username, body), stage in zip(
+        DEBRIEF, ("instructor", "planning", "observers", "knowledgeable_other"), strict=True
+    ):
+        while iteration.debrief_stage != stage:
+            next_turn(lead, cycle, everything, iteration)
+        contribute(ctx.acting(users[username]), cycle, everything, iteration, body)
+    next_turn(lead, cycle, everything, iteration)
+    move_phase(lead, cycle, everything, "revise")
+    ctx.session.commit()

@@ -104,6 +104,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "lesson-lines": ("ana", f"{COURSE}/lessons/motion/ramps/lines?start=2&end=3"),
     "study": ("ana", f"{COURSE}/studies/1"),
     "teaching": ("ana", f"{COURSE}/studies/1/iterations/1"),
+    "hours": ("ana", "/settings/hours"),
 }
 
 

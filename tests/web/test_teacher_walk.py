@@ -133,6 +133,7 @@ def everyday_pages(versions: list[str]) -> dict[str, str]:
         "a cycle": f"{BASE}/studies/1",
         "a teaching": f"{BASE}/studies/1/iterations/1",
         "start a cycle": f"{BASE}/studies/new",
+        "my hours": "/settings/hours",
     }
 
 

@@ -16,6 +16,7 @@ AREAS = (
     "reading.history",
     "threads",
     "studies",
+    "studies.hours",
     "api",
     "githttp",
 )

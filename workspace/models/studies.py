@@ -209,3 +209,42 @@ class StudentWork(db.Model):
     stored_name: Mapped[str] = mapped_column(String(80))  # a random name, never the upload's
     size: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EventKind(enum.StrEnum):
+    PLANNING = "planning"
+    TEACHING = "teaching"
+    DEBRIEF = "debrief"
+    OTHER = "other"
+
+
+class StudyEvent(db.Model):
+    """A meeting or event of a cycle (planning, the taught lesson, the debrief) and how long it
+    took: who took part counts it toward their professional-development hours."""
+
+    __tablename__ = "study_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    held_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    study: Mapped[Study] = relationship()
+    people: Mapped[list[StudyEventPerson]] = relationship(cascade="all, delete-orphan")
+
+
+class StudyEventPerson(db.Model):
+    """Someone who took part in a cycle's event."""
+
+    __tablename__ = "study_event_people"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("study_events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    user: Mapped[User] = relationship()

@@ -98,3 +98,22 @@ def test_the_course_lists_its_cycles(app: Any, school: dict[str, Any]) -> None:
     page = page_of(client_as(app, school["reader"]).get(BASE))
     assert "Ramps and reasoning" in page and re.search(r"Planning</span>", page)
     assert git_words(page) == []
+
+
+def test_the_lesson_lists_every_time_it_was_taught_with_comparisons(
+    app: Any, school: dict[str, Any]
+) -> None:
+    facilitator = client_as(app, school["member"])
+    url = facilitator.post(f"{BASE}/new", data={"lesson": LESSON, "title": "A cycle"}).headers[
+        "Location"
+    ]
+    facilitator.post(f"{url}/phase", data={"phase": "teach", "taught_on": "2026-11-02"})
+    first = head(school)
+    for phase in ("debrief", "revise"):
+        facilitator.post(f"{url}/phase", data={"phase": phase})
+    save(facilitator, TEXT.replace("in words", "with numbers"))
+    facilitator.post(f"{url}/phase", data={"phase": "teach", "taught_on": "2026-11-20"})
+    page = page_of(facilitator.get("/n/school/physics/lessons/motion/ramps"))
+    assert "Times it was taught" in page and "Nov 2, 2026" in page and "Nov 20, 2026" in page
+    assert f"/compare/{first}...{head(school)}?path=units/motion/lessons/ramps.md" in page
+    assert git_words(page) == []

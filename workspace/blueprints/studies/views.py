@@ -176,6 +176,8 @@ def _study_page(
         posted=request.form if error else {},
         today=date.today().isoformat(),
         stages=studies.STAGES,
+        events=studies.study_events(context, found),
+        event_kinds=studies.KIND_WORDS,
         stage_words=studies.STAGE_WORDS,
         my_turn=bool(
             current
@@ -437,3 +439,32 @@ def work(net: str, course: str, study_id: int, work_id: int) -> ResponseReturnVa
     response.headers["Content-Disposition"] = "inline"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.post("/studies/<int:study_id>/events")
+@login_required
+def record_event(net: str, course: str, study_id: int) -> ResponseReturnValue:
+    """Record a meeting of the cycle: what, when, how long, who took part."""
+    network, row, access = require_course(net, course)
+    found = _find(row, study_id)
+
+    def act() -> str:
+        try:
+            held_on = date.fromisoformat(request.form.get("held_on", ""))
+        except ValueError:
+            raise StudyError("Give the date, such as 2026-12-04.", field="held_on") from None
+        minutes = _int("minutes")
+        people = [db.session.get(User, i) for i in _ids("people")]
+        studies.record_event(
+            ctx(),
+            found,
+            access,
+            request.form.get("kind", ""),
+            held_on,
+            minutes if minutes is not None else 0,
+            [p for p in people if p is not None],
+            request.form.get("note", ""),
+        )
+        return "The meeting is recorded; it counts toward everyone's hours."
+
+    return _acted(network, row, found, access, act)

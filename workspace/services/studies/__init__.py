@@ -14,6 +14,16 @@ from ._debrief import (
     report_text,
     write_report,
 )
+from ._hours import (
+    KIND_WORDS,
+    HoursRow,
+    hours_csv,
+    hours_of,
+    network_hours,
+    record_event,
+    study_events,
+    total_minutes,
+)
 from ._studies import (
     MAX_MINUTE,
     NEXT,
@@ -46,6 +56,14 @@ from ._work import KINDS as WORK_KINDS
 from ._work import add_work, media_type, strip_jpeg, strip_png, work_file
 
 __all__ = [
+    "KIND_WORDS",
+    "HoursRow",
+    "hours_csv",
+    "hours_of",
+    "network_hours",
+    "record_event",
+    "study_events",
+    "total_minutes",
     "SPEAKERS",
     "STAGES",
     "WORK_KINDS",

@@ -117,3 +117,26 @@ def test_the_lesson_lists_every_time_it_was_taught_with_comparisons(
     assert "Times it was taught" in page and "Nov 2, 2026" in page and "Nov 20, 2026" in page
     assert f"/compare/{first}...{head(school)}?path=units/motion/lessons/ramps.md" in page
     assert git_words(page) == []
+
+
+def test_revising_lists_the_changes_since_the_teaching_and_closing_links_the_report(
+    app: Any, school: dict[str, Any]
+) -> None:
+    facilitator = client_as(app, school["member"])
+    url = facilitator.post(f"{BASE}/new", data={"lesson": LESSON, "title": "A cycle"}).headers[
+        "Location"
+    ]
+    for phase in ("teach", "debrief", "revise"):
+        facilitator.post(f"{url}/phase", data={"phase": phase})
+    assert "No change to the lesson yet." in page_of(facilitator.get(url))
+    save(facilitator, TEXT.replace("in words", "with numbers"))
+    page = page_of(facilitator.get(url))
+    assert "Revisions since teaching 1" in page and "Edit lesson: Rolling down ramps" in page
+    noted = facilitator.post(
+        f"{url}/iterations/1/observations", data={"minute": "3", "body": "Late note"}
+    )
+    assert noted.status_code == 409  # observing is over once the team revises
+    closed = facilitator.post(f"{url}/close", data={"learned": "Numbers help."})
+    assert closed.status_code == 302
+    page = page_of(facilitator.get(url))
+    assert "The cycle’s report" in page and f"/commit/{head(school)}" in page

@@ -177,6 +177,9 @@ def _study_page(
         today=date.today().isoformat(),
         stages=studies.STAGES,
         events=studies.study_events(context, found),
+        revisions=studies.revisions_since_taught(context, found)
+        if found.phase in ("revise", "debrief")
+        else [],
         event_kinds=studies.KIND_WORDS,
         stage_words=studies.STAGE_WORDS,
         my_turn=bool(

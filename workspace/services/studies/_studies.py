@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ...access import Access
 from ...content.errors import ContentError
-from ...git import CourseRepo
+from ...git import CommitInfo, CourseRepo
 from ...git.errors import PathNotFound
 from ...models import (
     Iteration,
@@ -278,6 +278,11 @@ def observe(
     if not may_observe(ctx, study, access):
         raise StudyError("Only the cycle's team records observations.", 403)
     iteration = iteration_of(study, number)
+    if study.phase not in ("teach", "debrief") or iteration is not study.iterations[-1]:
+        raise StudyError(
+            "Notes are taken while the lesson is taught and debriefed; this teaching's are closed.",
+            409,
+        )
     if not 0 <= new.minute <= MAX_MINUTE:
         raise StudyError(
             f"Give the minute since the lesson started, 0 to {MAX_MINUTE}.", field="minute"
@@ -414,3 +419,19 @@ def follow_push(ctx: Ctx, course_id: int, old: str | None, new: str) -> int:
             if renamed and renamed != path:
                 moved += follow_rename(ctx, course_id, path, renamed)
     return moved
+
+
+def revisions_since_taught(ctx: Ctx, study: Study, limit: int = 20) -> list[CommitInfo]:
+    """Return the lesson's saved versions since it was last taught (newest first): what the
+    team revised for the next teaching."""
+    if not study.iterations:
+        return []
+    taught = study.iterations[-1].commit
+    with ctx.store.open(study.course_id) as repo:
+        page = repo.history("main", path=study.path, limit=limit)
+    found = []
+    for info in page.commits:
+        if info.sha == taught:
+            break
+        found.append(info)
+    return found

@@ -9,6 +9,7 @@ only (no Flask): views ask it through `blueprints._guards` (`require_network()`,
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session, object_session
@@ -18,7 +19,12 @@ from .models import (
     CourseRedirect,
     Membership,
     Network,
+    Phase,
     Role,
+    Study,
+    StudyMember,
+    TeamRole,
+    Thread,
     TokenScope,
     User,
     Visibility,
@@ -144,3 +150,46 @@ def find_course(
         select(CourseRedirect).filter_by(network_id=network.id, old_slug=slug)
     )
     return (redirect.course, True) if redirect is not None else (None, False)
+
+
+@dataclass(frozen=True)
+class Guest:
+    """What a page is about, for a cycle's guest: the lesson (its file path), a cycle, or a
+    thread (on a lesson)."""
+
+    path: str | None = None
+    study_id: int | None = None
+    thread_id: int | None = None
+
+
+def guest_access(session: Session, user: User | None, course: Course, guest: Guest) -> Access:
+    """Return what a knowledgeable other from outside the network may do on a page of `course`:
+    READ and COMMENT on the lesson of an open cycle they are invited to, that cycle, and the
+    threads on that lesson; nothing anywhere else (nor once the cycle is closed)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Access.NONE
+    path = guest.path
+    if guest.thread_id is not None:
+        thread = session.get(Thread, guest.thread_id)
+        if thread is None or thread.course_id != course.id:
+            return Access.NONE
+        path = thread.path
+    query = (
+        select(Study.id)
+        .join(StudyMember, StudyMember.study_id == Study.id)
+        .where(
+            Study.course_id == course.id,
+            Study.phase != Phase.CLOSED.value,
+            StudyMember.user_id == user.id,
+            StudyMember.role == TeamRole.KNOWLEDGEABLE_OTHER.value,
+        )
+    )
+    if guest.study_id is not None:
+        query = query.where(Study.id == guest.study_id)
+    elif path is not None:
+        query = query.where(Study.path == path)
+    else:
+        return Access.NONE
+    if course.is_archived:
+        return Access.NONE
+    return Access.READ | Access.COMMENT if session.scalar(query.limit(1)) else Access.NONE

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, redirect, request
 from flask_login import current_user
 
-from ..access import Access, find_course, permissions
+from ..access import Access, Guest, find_course, guest_access, permissions
 from ..extensions import db
 from ..models import Course, Network, User
 from ..web import this_page_url
@@ -38,12 +38,13 @@ def require_network(slug: str, need: Access = Access.READ) -> tuple[Network, Acc
 
 
 def require_course(
-    net: str, slug: str, need: Access = Access.READ
+    net: str, slug: str, need: Access = Access.READ, guest: Guest | None = None
 ) -> tuple[Network, Course, Access]:
     """Return the network, course and access for a course URL, or abort with 404/403.
 
     A renamed course's old slug redirects to the same page under the new slug (views name
-    their URL arguments `net` and `course`), so old links and clone URLs keep working.
+    their URL arguments `net` and `course`), so old links and clone URLs keep working. With
+    `guest`, a knowledgeable other invited to a cycle gets in on that cycle's pages only.
     """
     network = db.session.scalar(db.select(Network).filter_by(slug=net))
     if network is None:
@@ -52,6 +53,9 @@ def require_course(
     if course is None:
         abort(404)
     granted = permissions(_current_user(), network, course)
+    if not granted & Access.READ and guest is not None:
+        # A knowledgeable other invited to one cycle sees that cycle and its lesson only.
+        granted = guest_access(db.session, _current_user(), course, guest)
     _refuse(granted, need)
     if redirected and request.endpoint:
         code = 301 if request.method in ("GET", "HEAD") else 308

@@ -15,8 +15,10 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from ...access import Access
+from ...access import Access, Guest
 from ...content import InvalidStandard, describe, normalize_standard
+from ...content.errors import ContentError
+from ...content.paths import lesson_path
 from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
@@ -82,9 +84,17 @@ bp.register_error_handler(GitStoreError, git_error_page)
 @bp.get("/lessons/<unit>/<lesson>")
 def lesson(net: str, course: str, unit: str, lesson: str) -> str:
     """Show a lesson (at `?rev=`, or for print with `?print=1`) with its review threads."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=_guest(unit, lesson))
     rev = request.args.get("rev") or "main"
     return lesson_page_html(network, row, access, LessonRef(row, unit, lesson), rev)
+
+
+def _guest(unit: str, lesson: str) -> Guest | None:
+    """Return the lesson as a cycle's guest may ask for it (None for a name no lesson has)."""
+    try:
+        return Guest(path=lesson_path(unit, lesson))
+    except ContentError:
+        return None
 
 
 def lesson_page_html(

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ...access import Access
+from ...access import Access, Guest
 from ...content.errors import ContentError
 from ...content.paths import lesson_path, parse_lesson_path
 from ...content.render import render_body
@@ -130,7 +130,7 @@ def _find(row: Course, study_id: int) -> Study:
 @bp.get("/studies/<int:study_id>")
 def study(net: str, course: str, study_id: int) -> ResponseReturnValue:
     """A cycle's page."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     return _study_page(network, row, _find(row, study_id), access)
 
 
@@ -208,7 +208,7 @@ def _acted(network: Network, row: Course, found: Study, access: Access, action: 
 @login_required
 def phase(net: str, course: str, study_id: int) -> ResponseReturnValue:
     """Move the cycle to its next phase (entering teaching starts an iteration)."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
     to = request.form.get("phase", "")
 
@@ -235,18 +235,31 @@ def phase(net: str, course: str, study_id: int) -> ResponseReturnValue:
 @login_required
 def add_member(net: str, course: str, study_id: int) -> ResponseReturnValue:
     """Put someone on the team in a role (observers with their assignment)."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
 
     def act() -> str:
-        value = request.form.get("user", "")
-        user = db.session.get(User, int(value)) if value.isdigit() else None
-        member = user and db.session.scalar(
-            db.select(Membership).filter_by(network_id=network.id, user_id=user.id)
-        )
         if not studies.may_lead(ctx(), found, access):
             raise StudyError("Only the facilitator and the leaders form the team.", 403)
-        if user is None or member is None:
+        value, role = request.form.get("user", ""), request.form.get("role", "")
+        user = db.session.get(User, int(value)) if value.isdigit() else None
+        outside = (request.form.get("username") or "").strip().lower()
+        if user is None and outside:
+            # An outside expert joins this cycle only, as its knowledgeable other.
+            if role != "knowledgeable_other":
+                raise StudyError(
+                    "Someone from outside the network joins a cycle as its knowledgeable "
+                    "other only.",
+                    field="role",
+                )
+            user = db.session.scalar(db.select(User).filter_by(username=outside))
+            if user is None:
+                raise StudyError(f"There is no account called “{outside}”.", field="username")
+        elif user is not None and not db.session.scalar(
+            db.select(Membership).filter_by(network_id=network.id, user_id=user.id)
+        ):
+            user = None
+        if user is None:
             raise StudyError("Choose a member of the network.", field="user")
         studies.set_member(
             ctx(),
@@ -265,7 +278,7 @@ def add_member(net: str, course: str, study_id: int) -> ResponseReturnValue:
 @login_required
 def remove_member(net: str, course: str, study_id: int, member_id: int) -> ResponseReturnValue:
     """Take someone off the team."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
 
     def act() -> str:
@@ -288,7 +301,7 @@ def _int(name: str) -> int | None:
 @login_required
 def observe(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
     """Record an observation (minute, focus, note, optionally lines of the taught version)."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
     if not studies.may_observe(ctx(), found, access):
         abort(403)
@@ -312,7 +325,7 @@ def observe(net: str, course: str, study_id: int, number: int) -> ResponseReturn
 def iteration(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
     """An iteration: the version taught, the observers' timeline, and what changed since the
     lesson was last taught, with the threads behind it."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
     try:
         taught = studies.iteration_of(found, number)
@@ -358,7 +371,7 @@ def _ids(name: str) -> list[int]:
 @login_required
 def contribute(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
     """Add to the debrief at the current turn, citing observations and student work."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
 
     def act() -> str:
@@ -381,7 +394,7 @@ def contribute(net: str, course: str, study_id: int, number: int) -> ResponseRet
 @login_required
 def next_turn(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
     """Give the debrief to the next voice."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
 
     def act() -> str:
@@ -395,7 +408,7 @@ def next_turn(net: str, course: str, study_id: int, number: int) -> ResponseRetu
 @login_required
 def close(net: str, course: str, study_id: int) -> ResponseReturnValue:
     """Close the cycle, writing its report into the course."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
 
     def act() -> str:
@@ -409,7 +422,7 @@ def close(net: str, course: str, study_id: int) -> ResponseReturnValue:
 @login_required
 def add_work(net: str, course: str, study_id: int, number: int) -> ResponseReturnValue:
     """Add a photo, scan or PDF of student work (its image metadata removed)."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
     if not studies.may_observe(ctx(), found, access):
         abort(403)
@@ -430,7 +443,7 @@ def add_work(net: str, course: str, study_id: int, number: int) -> ResponseRetur
 @bp.get("/studies/<int:study_id>/work/<int:work_id>")
 def work(net: str, course: str, study_id: int, work_id: int) -> ResponseReturnValue:
     """A piece of student work: the team and the leaders only (everyone else: not found)."""
-    _network, row, access = require_course(net, course)
+    _network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
     try:
         piece, path = studies.work_file(ctx(), found, access, work_id)
@@ -448,7 +461,7 @@ def work(net: str, course: str, study_id: int, work_id: int) -> ResponseReturnVa
 @login_required
 def record_event(net: str, course: str, study_id: int) -> ResponseReturnValue:
     """Record a meeting of the cycle: what, when, how long, who took part."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(study_id=study_id))
     found = _find(row, study_id)
 
     def act() -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from ...access import Access
+from ...access import Access, Guest
 from ...content.errors import ContentError
 from ...content.paths import lesson_path
 from ...extensions import db
@@ -53,12 +53,12 @@ def _thread_url(network: Network, row: Course, thread: Thread) -> str:
 def open_thread(net: str, course: str, unit: str, lesson: str) -> ResponseReturnValue:
     """Open a thread from the lesson page's form: lines of the revision shown, or the whole
     lesson when no lines are given."""
-    network, row, access = require_course(net, course, Access.COMMENT)
-    ref = LessonRef(row, unit, lesson)
     try:
-        lesson_path(unit, lesson)
+        path = lesson_path(unit, lesson)
     except ContentError:
         abort(404)
+    network, row, access = require_course(net, course, Access.COMMENT, Guest(path=path))
+    ref = LessonRef(row, unit, lesson)
     try:
         new = NewThread(
             kind=request.form.get("kind") or "question",
@@ -94,7 +94,7 @@ def _lesson_again(
 @login_required
 def reply(net: str, course: str, thread_id: int) -> ResponseReturnValue:
     """Reply to a thread."""
-    network, row, access = require_course(net, course, Access.COMMENT)
+    network, row, access = require_course(net, course, Access.COMMENT, Guest(thread_id=thread_id))
     thread = _find(row, thread_id)
     try:
         threads.reply(ctx(), thread, access, request.form.get("body", ""))
@@ -114,7 +114,7 @@ def _find(row: Course, thread_id: int) -> Thread:
 
 
 def _status(net: str, course: str, thread_id: int, status: str) -> ResponseReturnValue:
-    network, row, access = require_course(net, course, Access.COMMENT)
+    network, row, access = require_course(net, course, Access.COMMENT, Guest(thread_id=thread_id))
     thread = _find(row, thread_id)
     try:
         threads.set_status(ctx(), thread, access, status)
@@ -150,7 +150,7 @@ def _thread_page_url(network: Network, row: Course, thread: Thread) -> str:
 @login_required
 def edit_comment(net: str, course: str, thread_id: int, comment_id: int) -> ResponseReturnValue:
     """Edit your own comment (it then says it was edited)."""
-    network, row, access = require_course(net, course, Access.COMMENT)
+    network, row, access = require_course(net, course, Access.COMMENT, Guest(thread_id=thread_id))
     thread = _find(row, thread_id)
     comment = next((c for c in thread.comments if c.id == comment_id), None)
     if comment is None:
@@ -188,7 +188,7 @@ def edit_comment(net: str, course: str, thread_id: int, comment_id: int) -> Resp
 @login_required
 def delete_comment(net: str, course: str, thread_id: int, comment_id: int) -> ResponseReturnValue:
     """Delete your own comment (a leader may delete any): its place says "deleted"."""
-    network, row, access = require_course(net, course, Access.COMMENT)
+    network, row, access = require_course(net, course, Access.COMMENT, Guest(thread_id=thread_id))
     thread = _find(row, thread_id)
     try:
         threads.delete_comment(ctx(), thread, access, comment_id)
@@ -203,7 +203,7 @@ def delete_comment(net: str, course: str, thread_id: int, comment_id: int) -> Re
 @bp.get("/threads/<int:thread_id>")
 def thread(net: str, course: str, thread_id: int) -> ResponseReturnValue:
     """A thread's own page: its original revision and quote, where it is now, the replies."""
-    network, row, access = require_course(net, course)
+    network, row, access = require_course(net, course, guest=Guest(thread_id=thread_id))
     return _thread_page(network, row, _find(row, thread_id), access)
 
 
@@ -267,7 +267,11 @@ def course_threads(net: str, course: str) -> ResponseReturnValue:
 def lines(net: str, course: str, unit: str, lesson: str) -> ResponseReturnValue:
     """The lesson's text with line numbers, to choose the lines a new thread is about: a line
     number is a link that starts the choice, a second one ends it (no JavaScript needed)."""
-    network, row, access = require_course(net, course)
+    try:
+        guest = Guest(path=lesson_path(unit, lesson))
+    except ContentError:
+        abort(404)
+    network, row, access = require_course(net, course, guest=guest)
     ref = LessonRef(row, unit, lesson)
     try:
         found = reading.lesson_file(ctx(), ref, request.args.get("rev") or "main")

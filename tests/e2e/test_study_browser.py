@@ -74,6 +74,9 @@ def test_a_team_runs_two_teachings_and_sees_what_changed(
         observer = phone.new_page()
         sign_in(observer, "obi")
         observer.goto(cycle)
+        observer.get_by_role("button", name="Start the lesson clock").click()
+        expect(observer.get_by_label("Minute")).to_have_value("0")  # the clock fills it in
+        expect(observer.locator(".lesson-clock__time")).to_have_text("Lesson minute 0")
         observer.get_by_label("Minute").fill("6")
         observer.get_by_label("Focus").fill("Student A")
         observer.get_by_label("What you saw or heard").fill("Calls it 'fast' without numbers.")

@@ -50,6 +50,34 @@ function main() {
   });
   tick();
   window.setInterval(tick, 15000);
+  focusChart(form);
+}
+
+// The focal students and parts of the lesson as buttons to tap before typing the note.
+function focusChart(form) {
+  const focus = form.querySelector("input[name=focus]");
+  const labels = [...document.querySelectorAll("#focus-labels option")].map((o) => o.value);
+  if (!focus || !labels.length) return;
+  const chart = document.createElement("div");
+  chart.className = "focus-chart";
+  chart.setAttribute("role", "group");
+  chart.setAttribute("aria-label", "Focal students and parts of the lesson");
+  for (const label of labels) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button--secondary button--small";
+    button.textContent = label;
+    button.setAttribute("aria-pressed", String(focus.value === label));
+    button.addEventListener("click", () => {
+      focus.value = label;
+      for (const other of chart.querySelectorAll("button")) {
+        other.setAttribute("aria-pressed", String(other === button));
+      }
+      form.querySelector("textarea[name=body]")?.focus();
+    });
+    chart.append(button);
+  }
+  focus.closest(".field").after(chart);
 }
 
 main();

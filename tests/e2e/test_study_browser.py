@@ -78,7 +78,10 @@ def test_a_team_runs_two_teachings_and_sees_what_changed(
         expect(observer.get_by_label("Minute")).to_have_value("0")  # the clock fills it in
         expect(observer.locator(".lesson-clock__time")).to_have_text("Lesson minute 0")
         observer.get_by_label("Minute").fill("6")
-        observer.get_by_label("Focus").fill("Student A")
+        observer.get_by_role("group", name="Focal students and parts of the lesson").get_by_role(
+            "button", name="Student A"
+        ).click()
+        expect(observer.get_by_label("Focus")).to_have_value("Student A")
         observer.get_by_label("What you saw or heard").fill("Calls it 'fast' without numbers.")
         button = observer.get_by_role("button", name="Add to the timeline")
         box = button.bounding_box()

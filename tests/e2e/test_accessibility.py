@@ -86,6 +86,48 @@ Each group times ten swings of a pendulum.
 """
 
 
+# A lesson in the Carpentries format, as teachers bring them: every kind of box, folded
+# solutions, Pandoc attributes.
+CARPENTRIES = """---
+title: Navigating files
+teaching: 30
+exercises: 10
+---
+
+:::: questions
+- How do I move around?
+::::
+
+![](images/ramp.png){alt='A ramp drawn in chalk'}
+
+::::: challenge
+## Explore `ls`
+
+What does `ls -l` do?
+
+:::: solution
+A long listing.
+::::
+
+:::: hint
+Try `ls --help`.
+::::
+:::::
+
+::: callout
+Paths differ between systems.
+:::
+
+::: instructor
+Learners confuse root and home.
+:::
+
+::: keypoints
+- The file system holds files and folders.
+:::
+"""
+
+
 # page -> (who visits it, its address; {first} and {last} are versions of the course)
 PAGES: dict[str, tuple[str, str | None]] = {
     "network-home": ("ana", "/n/lab/"),
@@ -105,6 +147,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "study": ("ana", f"{COURSE}/studies/1"),
     "teaching": ("ana", f"{COURSE}/studies/1/iterations/1"),
     "hours": ("ana", "/settings/hours"),
+    "carpentries-lesson": ("ana", f"{COURSE}/lessons/motion/navigating"),
 }
 
 
@@ -148,6 +191,7 @@ def build_course() -> tuple[int, dict[str, str]]:
         }
         changes = [Write(path, text.encode()) for path, text in files.items()]
         changes.append(Write("units/motion/lessons/images/ramp.png", png(8)))
+        changes.append(Write("units/motion/lessons/navigating.md", CARPENTRIES.encode()))
         added = repo.commit(changes, settings().author(ana), "Add the motion unit", repo.head())
     first = added.commit
     ramps, pendulums = (

@@ -195,12 +195,22 @@ def _resource_links(value: object) -> list[ResourceLink]:
     ]
 
 
+def carpentries_minutes(front_matter: dict[str, Any]) -> int | None:
+    """Return a Carpentries episode's `teaching:` plus `exercises:` minutes, None without
+    them: a lesson from that format shows its length without anyone rewriting it."""
+    parts = [front_matter.get("teaching"), front_matter.get("exercises")]
+    numbers = [p for p in parts if isinstance(p, int) and not isinstance(p, bool) and p >= 0]
+    return sum(numbers) or None if numbers else None
+
+
 def lesson_meta(
     front_matter: dict[str, Any], *, fallback_title: str = "Untitled lesson"
 ) -> LessonMeta:
     """Return the displayable facts of a lesson, skipping values that do not validate."""
     title = front_matter.get("title")
     duration = front_matter.get("duration")
+    if duration is None:
+        duration = carpentries_minutes(front_matter)
     grade_band = front_matter.get("grade_band")
     standards: list[Standard] = []
     invalid: list[str] = []

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 from .errors import Problem
 from .links import link_kind
 from .render import build_parser
-from .sections import CONTAINER, SECTIONS, section_name
+from .sections import ALIASES, CONTAINER, SECTIONS, section_label, section_name
 
 
 @cache
@@ -61,11 +61,13 @@ def lint_lesson(body: str, *, line_offset: int = 0) -> list[Problem]:
             problems += _inline_problems(token, line)
         elif token.type == f"container_{CONTAINER}_open":
             name = (section_name(token.info) or ("", ""))[0]
-            if name in SECTIONS:
+            if name in SECTIONS or name in ALIASES:
                 continue
             known = ", ".join(SECTIONS)
+            label = section_label(name)[0]
             problems.append(
-                Problem("body", f"\u201c::: {name}\u201d is not a lesson section (they are "
-                        f"{known}); its content is shown without a label.", line)
+                Problem("body", f"\u201c::: {name}\u201d is not a kind of box the course knows "
+                        f"(they are {known}); it is shown as a box labelled \u201c{label}\u201d.",
+                        line)
             )  # fmt: skip
     return problems

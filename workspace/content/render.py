@@ -9,6 +9,7 @@ whenever the same Markdown would render differently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +25,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from .links import is_safe_url, link_kind
 from .sections import add_sections, heading_slug
 
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 CONTAINER_OPEN = "container_section_open"
 
 LinkResolver = Callable[[str], str]
@@ -95,7 +96,57 @@ def build_parser(*, safe_links: bool = True) -> MarkdownIt:
     footnote_plugin(md)
     anchors_plugin(md, min_level=1, max_level=6, slug_func=heading_slug)
     add_sections(md)
+    md.core.ruler.push("pandoc_attributes", pandoc_attributes)
     return md
+
+
+# Pandoc's attributes after an image or a link: {alt='...' width=300 .class #id}.
+_ATTRIBUTES = re.compile(r"\{([^{}\n]*)\}")
+_PAIR = re.compile(r"""([A-Za-z][\w-]*)=("[^"]*"|'[^']*'|[^\s"'}]+)""")
+_PIXELS = re.compile(r"\d{1,5}(px)?")
+
+
+def _attribute_values(text: str) -> dict[str, str]:
+    return {key.lower(): value.strip("'\"") for key, value in _PAIR.findall(text)}
+
+
+def _apply_attributes(target: Token, values: dict[str, str]) -> None:
+    """Apply what is safe and meaningful of Pandoc's attributes: an image's alt text and its
+    size in pixels. Everything else (classes, ids, styles, events) is dropped."""
+    if target.type != "image":
+        return
+    alt = values.get("alt")
+    if alt is not None:
+        text = Token("text", "", 0)
+        text.content = alt
+        target.children = [text]
+        target.content = alt
+    for name in ("width", "height"):
+        value = values.get(name, "")
+        if _PIXELS.fullmatch(value):
+            target.attrSet(name, value.removesuffix("px"))
+
+
+def pandoc_attributes(state: Any) -> None:
+    """A core rule: after an image or a link, `{...}` attributes are applied, never shown."""
+    for block in state.tokens:
+        children = block.children or []
+        for index, child in enumerate(children[:-1]):
+            if child.type not in ("image", "link_close"):
+                continue
+            after = children[index + 1]
+            if after.type != "text":
+                continue
+            match = _ATTRIBUTES.match(after.content)
+            if match is None:
+                continue
+            target = child
+            if child.type == "link_close":
+                target = next(
+                    (t for t in reversed(children[:index]) if t.type == "link_open"), child
+                )
+            _apply_attributes(target, _attribute_values(match.group(1)))
+            after.content = after.content[match.end() :]
 
 
 @cache

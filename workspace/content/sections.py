@@ -11,15 +11,42 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-# name -> (label shown to readers, element). Teacher notes are an aside: not lesson content.
+# name -> (label shown to readers, element). Teacher and instructor notes are asides: not
+# lesson content. The lesson formats teachers bring (the Carpentries' fenced divs) have their
+# meaning: a challenge is an exercise box, its solution and hints are folded (<details>), so a
+# projected lesson does not give the answer away.
 SECTIONS: dict[str, tuple[str, str]] = {
     "objectives": ("Objectives", "section"),
     "anticipated-responses": ("Anticipated student responses", "section"),
     "teacher-notes": ("Teacher notes", "aside"),
+    "challenge": ("Challenge", "section"),
+    "solution": ("Show the solution", "details"),
+    "hint": ("Show a hint", "details"),
+    "spoiler": ("Show more", "details"),
+    "callout": ("Note", "aside"),
+    "discussion": ("Discussion", "section"),
+    "checklist": ("Checklist", "section"),
+    "prereq": ("Prerequisites", "aside"),
+    "testimonial": ("Testimonial", "aside"),
+    "keypoints": ("Key points", "section"),
+    "questions": ("Questions", "section"),
+    "instructor": ("Instructor notes", "aside"),
 }
+ALIASES = {"objective": "objectives", "keypoint": "keypoints", "question": "questions"}
+
+
+def section_label(name: str) -> tuple[str, str]:
+    """Return (label, element) for a section name; an unknown kind is a plain labelled box
+    ("Safety note" for `::: safety-note`), never raw colons."""
+    found = SECTIONS.get(ALIASES.get(name, name))
+    if found is not None:
+        return found
+    words = name.replace("_", " ").replace("-", " ").strip()
+    return (words[:1].upper() + words[1:] if words else "Note", "section")
+
 
 # One container rule handles every name (one rule per name would slow every line's parsing);
-# names other than the ones above keep their content, without a label.
+# names other than the ones above are labelled by their name.
 CONTAINER = "section"
 
 _NAME = re.compile(r"\s*([A-Za-z0-9_-]+)(.*)")
@@ -52,11 +79,18 @@ def _render_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
         stack.append(name)
     else:
         name, extra = (stack.pop() if stack else ""), ""
-    if name not in SECTIONS:
+    if not name:
         return ""
-    label, element = SECTIONS[name]
+    label, element = section_label(name)
+    name = ALIASES.get(name, name)
     if token.nesting != 1:
         return f"</{element}>\n"
+    if element == "details":
+        shown = f"{label}: {extra}" if extra else label
+        return (
+            f'<details class="lesson-section lesson-section--{name}">\n'
+            f'<summary class="lesson-section__label">{escapeHtml(shown)}</summary>\n'
+        )
     number = env.get("lesson_sections", 0) + 1
     env["lesson_sections"] = number
     # A double dash never comes out of heading_slug, so these ids cannot clash with headings.
@@ -75,5 +109,5 @@ def _render_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
 
 
 def add_sections(md: MarkdownIt) -> None:
-    """Teach `md` the lesson sections, and to keep the content of unknown ones."""
+    """Teach `md` the lesson sections, known kinds and unknown ones alike."""
     container_plugin(md, CONTAINER, validate=_is_section_start, render=_render_section)

@@ -169,10 +169,11 @@ def test_nested_sections_close_in_order():
     assert "After" in aside.content() and "After" not in inner.content()
 
 
-def test_unknown_sections_keep_their_content_without_a_label():
-    root = tree("::: mystery\nKept **content**\n:::\n")
+def test_unknown_sections_are_a_box_labelled_by_their_name():
+    root = tree("::: safety-note\nKept **content**\n:::\n")
     assert root.one("strong").content() == "content"
-    assert root.all("section") == [] and root.all("h2") == []
+    [box] = root.all("section")
+    assert box.one("h2").content() == "Safety note"
     assert ":::" not in root.content()
 
 
@@ -238,7 +239,8 @@ def test_lint_reports_unknown_sections_and_refused_targets():
         "::: mystery\nx\n:::\n\n[x](javascript:alert(1))\n\n![y](data:image/png;base64,AA)\n"
     )
     assert [p.line for p in problems] == [1, 5, 7]
-    assert "\u201c::: mystery\u201d is not a lesson section" in problems[0].message
+    assert "\u201c::: mystery\u201d is not a kind of box the course knows" in problems[0].message
+    assert "labelled \u201cMystery\u201d" in problems[0].message
     assert "shown as plain text" in problems[1].message
     assert "cannot be shown" in problems[2].message
 

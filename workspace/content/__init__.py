@@ -15,6 +15,7 @@ from .checks import (
     course_settings,
     lesson_title,
     lesson_too_long,
+    missing_images,
 )
 from .course_edit import (
     add_lesson,
@@ -96,6 +97,7 @@ __all__ = [
     "check_course_file",
     "check_layout",
     "check_lesson",
+    "missing_images",
     "check_unit",
     "compose_lesson",
     "course_settings",

@@ -8,7 +8,8 @@ a "remote:" line). Where a file may sit is `check_layout` (in `layout`, re-expor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import posixpath
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .errors import ContentError, CourseFileError, Problem
@@ -196,3 +197,50 @@ def changed_settings(old: bytes | str | None, new: bytes | str | None) -> list[s
     names = [name for name in COURSE_FIELDS if name in before or name in after]
     names += [name for name in {**before, **after} if name not in COURSE_FIELDS]
     return [name for name in names if before.get(name) != after.get(name)]
+
+
+def image_references(text: str) -> list[tuple[str, str, int | None]]:
+    """Return the course files a lesson's images point at: (as written, the file's path
+    relative to the lesson's folder, resolved later, line) for each relative image."""
+    from .lint import image_sources  # the editor's parser, which sees every target
+
+    try:
+        doc = parse_lesson(text)
+    except ContentError:
+        return []
+    offset = doc.body_line - 1
+    return [(src, src, line + offset if line else None) for src, line in image_sources(doc.body)]
+
+
+def missing_images(
+    text: str, path: str, exists: Callable[[str], bool], already: str | None = None
+) -> list[Problem]:
+    """Return a problem for each image the lesson at `path` points at that is not in the
+    course (`exists` answers for a course path). Images that were already missing in
+    `already` (the lesson as it was before) are not blamed on this change."""
+    folder = posixpath.dirname(path)
+
+    def resolved(src: str) -> str | None:
+        target = src.split("#", 1)[0].split("?", 1)[0]
+        if not target:
+            return None
+        joined = posixpath.normpath(posixpath.join(folder, target))
+        return None if joined.startswith("../") or joined == ".." else joined
+
+    before = set()
+    if already is not None:
+        before = {resolved(src) for src, _, _ in image_references(already)}
+    problems = []
+    for src, _, line in image_references(text):
+        target = resolved(src)
+        if target is None or target in before or exists(target):
+            continue
+        problems.append(
+            Problem(
+                "body",
+                f"The image \u201c{src}\u201d is not in the course: add it with \u201cAdd an "
+                "image\u201d, or correct its name.",
+                line,
+            )
+        )
+    return problems

@@ -71,3 +71,18 @@ def lint_lesson(body: str, *, line_offset: int = 0) -> list[Problem]:
                         line)
             )  # fmt: skip
     return problems
+
+
+def image_sources(body: str) -> list[tuple[str, int | None]]:
+    """Return the relative image targets of a lesson body with their 1-based lines."""
+    found = []
+    for token in _parser().parse(body, {}):
+        if token.type != "inline":
+            continue
+        line = _line(token, 0)
+        for child in token.children or []:
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                if link_kind(src) == "relative":
+                    found.append((src, line))
+    return found

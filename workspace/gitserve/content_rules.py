@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..content import (
@@ -24,6 +25,7 @@ from ..content import (
     check_lesson,
     check_unit,
     lesson_too_long,
+    missing_images,
     parse_lesson_path,
     parse_unit_path,
 )
@@ -189,11 +191,34 @@ def _blob_problems(
         for path, commit in wanted[blob]:
             checker = _checker(path)
             found = checker(data) if checker is not None and data is not None else []
+            if not found and data is not None and parse_lesson_path(path) is not None:
+                found = _missing_images(git_dir, commit, path, data)
             if path == COURSE_FILE and found:
                 found = [p for p in found if p.message not in old_outline()]
                 reported.update(p.message for p in found)
             problems += [_line(commit, path, problem) for problem in found]
     return problems
+
+
+def _missing_images(git_dir: Path, commit: str, path: str, data: bytes) -> list[Problem]:
+    """Return the images the lesson at `commit` points at that the commit does not have; those
+    already missing in the commit before it are not blamed on this push."""
+    text = data.decode("utf-8", "replace")
+    present = _course_paths(git_dir, commit)
+    before = read_file(git_dir, f"{commit}^", path) if _has_parent(git_dir, commit) else None
+    already = before.decode("utf-8", "replace") if before is not None else None
+    return missing_images(text, path, present.__contains__, already)
+
+
+@lru_cache(maxsize=64)
+def _course_paths(git_dir: Path, commit: str) -> frozenset[str]:
+    """Return every file under units/ at `commit` (one `ls-tree` per commit of a push)."""
+    return frozenset(tree_paths(git_dir, commit, "units"))
+
+
+def _has_parent(git_dir: Path, commit: str) -> bool:
+    line = git(git_dir, ["rev-list", "--parents", "-n", "1", commit]).split()
+    return len(line) > 1
 
 
 def _checker(path: str) -> Callable[[bytes], list[Problem]] | None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ...content import course_edit
+from ...content.checks import missing_images
 from ...content.errors import Problem
 from ...content.frontmatter import compose_lesson
 from ...content.paths import slugify, title_from_slug, unique_slug
@@ -110,6 +111,7 @@ def save_lesson(
     with open_edit(ctx, course) as edit:
         base = resolve_base(edit.repo, base_commit)
         head = resolve_base(edit.repo, None)
+        _check_images(edit, content, path, head, read_text(edit.repo, path, base))
         if not edit.repo.exists(path, head):
             if not edit.repo.exists(path, base):
                 raise lesson_missing(unit, lesson)
@@ -124,6 +126,14 @@ def save_lesson(
             landing=Landing("edited", f"edited lesson \u201c{title}\u201d", path, [path]),
             co_authors=co_authors,
         )
+
+
+def _check_images(edit: CourseEdit, content: str, path: str, head: str, before: str | None) -> None:
+    """Raise LessonInvalid when the lesson points at images the course does not have (those
+    already missing in `before`, the lesson as it was, are not blamed on this save)."""
+    missing = missing_images(content, path, lambda name: edit.repo.exists(name, head), before)
+    if missing:
+        raise LessonInvalid(missing)
 
 
 def save_moved(
@@ -192,6 +202,7 @@ def create_lesson(
     title = checked_lesson(content)
     with open_edit(ctx, course) as edit:
         head = resolve_base(edit.repo, None)
+        _check_images(edit, content, path_of_lesson(unit, lesson), head, None)
         yaml_text, listed = course_outline(edit.repo, head)
         require_unit(edit.repo, head, unit, listed)
         taken = lesson_slugs(edit.repo, head, unit, listed)

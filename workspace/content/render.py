@@ -226,3 +226,33 @@ def render_body(
     """Return the lesson body rendered to safe HTML (blocks marked with their lines when
     `first_line` is given, see render_markdown)."""
     return render_markdown(body, resolve_link, first_line).html
+
+
+_BOX_TAG = re.compile(r"<(/?)(section|aside|details)\b[^>]*>")
+
+
+def without_sections(html: str, kinds: tuple[str, ...]) -> str:
+    """Return rendered lesson HTML without its boxes of `kinds` (for readers they are not
+    for, such as instructor notes for visitors, or solutions in a student copy)."""
+    if not kinds or not any(f"lesson-section--{k}" in html for k in kinds):
+        return html
+    out: list[str] = []
+    at, skipping, depth = 0, False, 0
+    for match in _BOX_TAG.finditer(html):
+        closing = match.group(1) == "/"
+        if not skipping:
+            classes = re.search(r'class="([^"]*)"', match.group(0))
+            names = classes.group(1).split() if classes else []
+            if not closing and any(f"lesson-section--{k}" in names for k in kinds):
+                out.append(html[at : match.start()])
+                skipping, depth = True, 1
+            continue
+        depth += -1 if closing else 1
+        if depth == 0:
+            skipping = False
+            at = match.end()
+            if html[at : at + 1] == "\n":
+                at += 1
+    if not skipping:
+        out.append(html[at:])
+    return "".join(out)

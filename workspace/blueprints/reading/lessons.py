@@ -10,15 +10,18 @@ import io
 import posixpath
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ...access import Access, Guest
 from ...content import InvalidStandard, describe, normalize_standard
 from ...content.errors import ContentError
 from ...content.paths import lesson_path
+from ...content.render import without_sections
 from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
@@ -97,6 +100,10 @@ def _guest(unit: str, lesson: str) -> Guest | None:
         return None
 
 
+# A student copy leaves out what is for teachers, and the answers.
+STUDENT_COPY_HIDES = ("instructor", "teacher-notes", "anticipated-responses", "solution", "hint")
+
+
 def lesson_page_html(
     network: Network,
     row: Course,
@@ -112,6 +119,12 @@ def lesson_page_html(
         view = reading.lesson_page(
             ctx(), ref, rev, links=site_links(network, row), caches=reading_caches()
         )
+    hidden = STUDENT_COPY_HIDES if request.args.get("copy") == "student" else ()
+    if not access & Access.COMMENT:  # visitors from outside the network
+        hidden = (*hidden, "instructor")
+    if hidden and view.content.html is not None:
+        html = Markup(without_sections(str(view.content.html), hidden))  # noqa: S704
+        view = replace(view, content=replace(view.content, html=html))
     if request.args.get("print"):
         return render_template(
             "reading/print.html",

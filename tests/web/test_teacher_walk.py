@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from courses_support import make_course
+from courses_support import commit_files, make_course
 from teacher_language import git_words, visible_text
 
 from workspace.access import Access
@@ -83,6 +83,11 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
     body = ben_form["body"].replace("a ball down", "a toy car down")
     conflict = clients["ben"].post(EDIT, data={**ben_form, "body": body, "action": "save"})
     assert conflict.status_code == 409
+    # A Git user's push names files in its message: pages show the lessons' titles instead.
+    speed = "---\ntitle: Speed\n---\n\nText, revised.\n"
+    commit_files(
+        course, lead, {"units/motion/lessons/speed.md": speed}, "Fix units/motion/lessons/speed.md"
+    )
     with repo_store().open(course.id) as repo:
         versions = [c.sha for c in repo.history("main", limit=3).commits]
     question = threads.NewThread("question", "Why a **ramp**, @priya?", None, 9, 9)

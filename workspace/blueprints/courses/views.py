@@ -95,7 +95,7 @@ def home(net: str, course: str) -> str:
         access=access,
         view=found.view,
         outline_html=_outline_html(network, row, found.view, caches.memory),
-        recent=found.recent,
+        recent=found.recent_words,
         clone_url=clone_url_for(network, row),
     )
 

@@ -10,7 +10,7 @@ it, nothing is kept in memory beyond the call and new cache rows are stored at o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...content.outline import LessonEntry
 from ...git import CommitInfo, CourseRepo
@@ -18,6 +18,8 @@ from ...models import Course
 from ..context import Ctx, LessonRef
 from ._caches import Caches
 from ._files import CourseView, course_files, course_view, find_lesson_path
+from ._history import HistoryEntry, course_history
+from ._history_words import described_entries
 from ._lesson_view import (
     LessonContent,
     LessonView,
@@ -108,6 +110,8 @@ class CourseHome:
 
     view: CourseView
     recent: list[CommitInfo]
+    # The same changes in teachers' words (lessons by title, outline changes), for the page.
+    recent_words: list[HistoryEntry] = field(default_factory=list)
 
 
 def course_home(ctx: Ctx, course: Course, *, caches: Caches | None = None) -> CourseHome:
@@ -116,7 +120,13 @@ def course_home(ctx: Ctx, course: Course, *, caches: Caches | None = None) -> Co
     with ctx.store.open(course.id) as repo:
         view = course_view(ctx.session, repo, course.id, "main", course.title, caches)
         recent = _recent_changes(repo, course.id, view.commit, caches)
-    return CourseHome(view, recent)
+        key = ("recent-words", course.id, view.commit)
+        words = caches.memory.get(key)
+        if words is None:
+            page = course_history(repo, limit=RECENT_CHANGES, rev=view.commit)
+            words = described_entries(ctx.session, repo, course, page.entries, caches)
+            caches.memory.put(key, words)
+    return CourseHome(view, recent, words)
 
 
 def _recent_changes(

@@ -64,3 +64,18 @@ def test_a_student_copy_leaves_out_teachers_notes_and_answers(
         assert hidden not in student
     teacher = member.get(f"{URL}?print=1").get_data(as_text=True)
     assert "The lighter one." in teacher and "Learners confuse" in teacher
+
+
+def test_the_course_print_has_a_student_copy_and_hides_instructor_notes_from_visitors(
+    app: Any, school: dict[str, Any], client: Any
+) -> None:
+    member = app.test_client()
+    member.login_as(school["member"])
+    course_print = "/n/school/physics/print"
+    assert "Print for students" in member.get("/n/school/physics/").get_data(as_text=True)
+    student = member.get(f"{course_print}?copy=student").get_data(as_text=True)
+    assert "Which cart goes further?" in student
+    assert "The lighter one." not in student and "Have spare carts" not in student
+    teacher = member.get(course_print).get_data(as_text=True)
+    assert "The lighter one." in teacher and "Learners confuse" in teacher
+    assert "Learners confuse" not in client.get(course_print).get_data(as_text=True)

@@ -6,6 +6,7 @@ for private networks the user may not see and redirects a renamed course's old a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from ...access import Access
+from ...content.render import without_sections
 from ...extensions import db
 from ...forms.courses import ArchiveForm, CourseForm, CourseSettingsForm, DeleteCourseForm
 from ...git import GitStoreError
@@ -24,7 +26,7 @@ from ...services import reading
 from ...services.courses import CourseError, CourseFields
 from .._guards import require_course, require_network
 from ..reading import reading_caches
-from ..reading.lessons import git_error_page, site_links, version_or_404
+from ..reading.lessons import STUDENT_COPY_HIDES, git_error_page, site_links, version_or_404
 
 bp = Blueprint("courses", __name__)
 bp.register_error_handler(GitStoreError, git_error_page)
@@ -198,17 +200,29 @@ def download(net: str, course: str, rev: str) -> Response:
 @bp.get("/n/<net>/<course>/print")
 def print_course(net: str, course: str) -> str:
     """Show every lesson of the course in order, for printing."""
-    network, row, _access = require_course(net, course)
+    network, row, access = require_course(net, course)
     rev = request.args.get("rev") or "main"
     with version_or_404():
         found = reading.printed_course(
             ctx(), row, rev, links=site_links(network, row), caches=reading_caches()
         )
+    hidden = STUDENT_COPY_HIDES if request.args.get("copy") == "student" else ()
+    if not access & Access.COMMENT:  # visitors from outside the network
+        hidden = (*hidden, "instructor")
+    lessons = [(entry, _without(content, hidden)) for entry, content in found.lessons]
     return render_template(
         "courses/print.html",
         network=network,
         course=row,
         view=found.view,
-        lessons=found.lessons,
+        lessons=lessons,
         version=found.version,
+        student_copy=request.args.get("copy") == "student",
     )
+
+
+def _without(content: Any, hidden: tuple[str, ...]) -> Any:
+    """Return the lesson content without the boxes a reader is not to get."""
+    if not hidden or content.html is None:
+        return content
+    return replace(content, html=Markup(without_sections(str(content.html), hidden)))  # noqa: S704

@@ -70,24 +70,36 @@ def subscribe(app: Flask) -> None:
 
 
 def follow_lessons_with_threads(app: Flask) -> None:
-    """Return nothing; make review threads (and lesson-study cycles) move with their lesson
-    when it is renamed or moved, in the browser or by a push (threads' positions in the text are
-    worked out when shown)."""
+    """Return nothing; make review threads and lesson-study cycles move with their lesson
+    when it is renamed or moved, in the browser or by a push (threads' positions in the text
+    are worked out when shown)."""
     from .events import CoursePushed, LessonRenamed
     from .extensions import db
     from .runtime import ctx, event_bus
-    from .services import studies, threads
+    from .services import reading, studies, threads
 
-    def renamed(event: LessonRenamed) -> None:
-        context, where = ctx(app=app), (event.course_id, event.old_path, event.path)
-        moved = threads.follow_rename(context, *where) + studies.follow_rename(context, *where)
+    def follow(course_id: int, moves: dict[str, str]) -> None:
+        context, moved = ctx(app=app), 0
+        for old, new in moves.items():
+            moved += threads.follow_rename(context, course_id, old, new)
+            moved += studies.follow_rename(context, course_id, old, new)
         if moved:
             db.session.commit()
 
+    def renamed(event: LessonRenamed) -> None:
+        follow(event.course_id, {event.old_path: event.path})
+
     def pushed(event: CoursePushed) -> None:
-        context, where = ctx(app=app), (event.course_id, event.old, event.commit)
-        if threads.follow_push(context, *where) + studies.follow_push(context, *where):
-            db.session.commit()
+        if event.old is None:
+            return
+        context = ctx(app=app)
+        paths = threads.tracked_paths(context, event.course_id)
+        paths |= studies.tracked_paths(context, event.course_id)
+        if paths:
+            moves = reading.renamed_between(
+                context, event.course_id, paths, event.old, event.commit
+            )
+            follow(event.course_id, moves)
 
     bus = event_bus(app)
     bus.subscribe(LessonRenamed, renamed)

@@ -56,6 +56,7 @@ from ._history import (
     HistoryView,
     is_prose,
     message_body,
+    renamed_between,
     restore,
 )
 from ._history_diff import (
@@ -182,6 +183,7 @@ __all__ = [
     "lesson_page",
     "unit_title",
     "message_body",
+    "renamed_between",
     "message_label",
     "on_day",
     "people",

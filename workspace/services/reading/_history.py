@@ -13,7 +13,7 @@ InvalidRevision or RevisionNotFound for anything that is not a version of the co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -244,3 +244,17 @@ def restore(
     if source_path == path:
         return restore_lesson(ctx, ref, info.sha, message=message)
     return save_lesson(ctx, ref, text, head, message)
+
+
+def renamed_between(
+    ctx: Ctx, course_id: int, paths: Iterable[str], old: str, new: str
+) -> dict[str, str]:
+    """Return {path in `old`: its new name in `new`} for those of `paths` renamed or moved
+    between the two versions (one repository open for them all)."""
+    found: dict[str, str] = {}
+    with ctx.store.open(course_id) as repo:
+        for path in sorted(paths):
+            renamed = repo.renamed_to(path, old, new)
+            if renamed and renamed != path:
+                found[path] = renamed
+    return found

@@ -37,7 +37,6 @@ from ._studies import (
     changes_since,
     course_studies,
     find_study,
-    follow_push,
     follow_rename,
     iteration_of,
     lesson_studies,
@@ -52,6 +51,7 @@ from ._studies import (
     set_member,
     start_study,
     tag_name,
+    tracked_paths,
 )
 from ._work import KINDS as WORK_KINDS
 from ._work import add_work, media_type, strip_jpeg, strip_png, work_file
@@ -91,7 +91,6 @@ __all__ = [
     "changes_since",
     "course_studies",
     "find_study",
-    "follow_push",
     "follow_rename",
     "iteration_of",
     "lesson_studies",
@@ -106,4 +105,5 @@ __all__ = [
     "set_member",
     "start_study",
     "tag_name",
+    "tracked_paths",
 ]

@@ -407,18 +407,9 @@ def follow_rename(ctx: Ctx, course_id: int, old_path: str, path: str) -> int:
     return len(found)
 
 
-def follow_push(ctx: Ctx, course_id: int, old: str | None, new: str) -> int:
-    """Return how many cycles moved with lessons a push renamed between `old` and `new`."""
-    if not old:
-        return 0
-    paths = list(ctx.session.scalars(select(Study.path).filter_by(course_id=course_id).distinct()))
-    moved = 0
-    with ctx.store.open(course_id) as repo:
-        for path in paths:
-            renamed = repo.renamed_to(path, old, new)
-            if renamed and renamed != path:
-                moved += follow_rename(ctx, course_id, path, renamed)
-    return moved
+def tracked_paths(ctx: Ctx, course_id: int) -> set[str]:
+    """Return the lesson paths the course's cycles are on (to follow renames by push)."""
+    return set(ctx.session.scalars(select(Study.path).filter_by(course_id=course_id).distinct()))
 
 
 def revisions_since_taught(ctx: Ctx, study: Study, limit: int = 20) -> list[CommitInfo]:

@@ -38,7 +38,6 @@ from ._threads import (
     delete_comment,
     edit_comment,
     find_thread,
-    follow_push,
     follow_rename,
     lesson_of,
     may_resolve,
@@ -46,6 +45,7 @@ from ._threads import (
     record_answers,
     reply,
     set_status,
+    tracked_paths,
 )
 
 __all__ = [
@@ -75,7 +75,6 @@ __all__ = [
     "delete_comment",
     "edit_comment",
     "find_thread",
-    "follow_push",
     "follow_rename",
     "history_marks",
     "lesson_of",
@@ -89,4 +88,5 @@ __all__ = [
     "record_answers",
     "reply",
     "set_status",
+    "tracked_paths",
 ]

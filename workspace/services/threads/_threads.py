@@ -235,18 +235,9 @@ def follow_rename(ctx: Ctx, course_id: int, old_path: str, path: str) -> int:
     return moved
 
 
-def follow_push(ctx: Ctx, course_id: int, old: str | None, new: str) -> int:
-    """Return how many threads moved with lessons a push renamed between `old` and `new`."""
-    if not old:
-        return 0
-    paths = list(ctx.session.scalars(select(Thread.path).filter_by(course_id=course_id).distinct()))
-    moved = 0
-    with ctx.store.open(course_id) as repo:
-        for path in paths:
-            renamed = repo.renamed_to(path, old, new)
-            if renamed and renamed != path:
-                moved += follow_rename(ctx, course_id, path, renamed)
-    return moved
+def tracked_paths(ctx: Ctx, course_id: int) -> set[str]:
+    """Return the lesson paths the course's threads are on (to follow renames by push)."""
+    return set(ctx.session.scalars(select(Thread.path).filter_by(course_id=course_id).distinct()))
 
 
 def record_answers(

@@ -3,6 +3,8 @@ the real service, and commits of extra files through the real storage engine."""
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -76,3 +78,18 @@ units:
     title: Energy
     lessons: [heat]
 """
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """Return a page's inputs and text boxes as a browser sends them untouched (radio buttons
+    and checkboxes are left out, and the "action" buttons: each test chooses those)."""
+    values: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        skipped = 'type="radio"' in tag or 'type="checkbox"' in tag
+        if name and value and not skipped and name.group(1) != "action":
+            values[name.group(1)] = html.unescape(value.group(1))
+    textareas = r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?(.*?)</textarea>'
+    for name, text in re.findall(textareas, page, re.S):
+        values[name] = html.unescape(text)
+    return values

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from courses_support import commit_files, make_course
+from courses_support import commit_files, form_fields, make_course
 from teacher_language import git_words, visible_text
 
 from workspace.access import Access
@@ -44,20 +44,6 @@ Groups time the ball over one metre.
 """
 
 
-def form_of(page: str) -> dict[str, str]:
-    """Return the editor's fields as a browser sends them."""
-    values: dict[str, str] = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and value and 'type="radio"' not in tag and name.group(1) != "action":
-            values[name.group(1)] = value.group(1)
-    for name, text in re.findall(
-        r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?(.*?)</textarea>', page, re.S
-    ):
-        values[name] = text.replace("&#39;", "'").replace("&amp;", "&")
-    return values
-
-
 @pytest.fixture
 def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
     lead = make_user("lead", display_name="Lead Teacher")
@@ -75,8 +61,8 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
         client = app.test_client()
         client.login_as(person)
         clients[person.username] = client
-    ben_form = form_of(clients["ben"].get(EDIT).get_data(as_text=True))
-    priya_form = form_of(clients["priya"].get(EDIT).get_data(as_text=True))
+    ben_form = form_fields(clients["ben"].get(EDIT).get_data(as_text=True))
+    priya_form = form_fields(clients["priya"].get(EDIT).get_data(as_text=True))
     body = priya_form["body"].replace("a ball down", "a marble down")
     saved = clients["priya"].post(EDIT, data={**priya_form, "body": body, "action": "save"})
     assert saved.status_code == 302

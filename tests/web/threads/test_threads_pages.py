@@ -5,11 +5,11 @@ bodies rendered safely; the course's threads page and its filters."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 import pytest
+from courses_support import form_fields
 from teacher_language import git_words, visible_text
 from threads_support import (
     LESSON,
@@ -196,20 +196,6 @@ def test_the_lesson_marks_its_blocks_with_their_lines_for_the_threads_beside_the
     assert '<p data-line="6" data-end-line="7">Students roll a ball' in page
 
 
-def editor_form(page: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and value and 'type="radio"' not in tag and 'type="checkbox"' not in tag:
-            values[name.group(1)] = html.unescape(value.group(1))
-    for name, text in re.findall(
-        r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?(.*?)</textarea>', page, re.S
-    ):
-        values[name] = html.unescape(text)
-    values.pop("action", None)
-    return values
-
-
 def test_a_change_made_in_answer_to_a_thread_links_both_ways(
     app: Any, school: dict[str, Any]
 ) -> None:
@@ -218,7 +204,7 @@ def test_a_change_made_in_answer_to_a_thread_links_both_ways(
     edit = "/n/school/physics/edit/motion/ramps"
     page = html_of(member.get(edit))
     assert "My change answers this thread" in page
-    form = editor_form(page)
+    form = form_fields(page)
     form["body"] = form["body"].replace("in words.", "in words, in a table.")
     saved = member.post(
         edit,

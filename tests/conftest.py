@@ -124,6 +124,7 @@ def _test_config(folder: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": uri,
         "REPOS_ROOT": str(folder / "repos"),
         "STUDENT_WORK_ROOT": str(folder / "student-work"),
+        "IMPORTS_ROOT": str(folder / "imports"),
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "NOREPLY_DOMAIN": "example.test",
     }

@@ -21,6 +21,9 @@ class Defaults:
     REPOS_ROOT: str | None = None
     # Photos and scans of student work from lesson-study cycles: never in Git.
     STUDENT_WORK_ROOT: str | None = None
+    # Uploads waiting for an import's preview to be confirmed (a day at most): never in Git.
+    IMPORTS_ROOT: str | None = None
+    IMPORT_MAX_BYTES = 60 * 1024 * 1024  # one import's upload; larger answers 413
     NOREPLY_DOMAIN = "workspace.invalid"
     SITE_NAME = "Lesson Study Workspace"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # git pushes stream; forms and uploads stay far below
@@ -75,6 +78,8 @@ def finalize(app: Flask) -> None:
         app.config["REPOS_ROOT"] = str(PROJECT_ROOT / "repos")
     if not app.config.get("STUDENT_WORK_ROOT"):
         app.config["STUDENT_WORK_ROOT"] = str(instance / "student-work")
+    if not app.config.get("IMPORTS_ROOT"):
+        app.config["IMPORTS_ROOT"] = str(instance / "imports")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 

@@ -74,6 +74,14 @@ class OutlineChanged(CourseChanged):
 
 
 @dataclass(frozen=True)
+class LessonsImported(CourseChanged):
+    """Lessons were imported (from Word, Markdown or a Carpentries lesson) as one commit that
+    created `paths`, with their images, units and course.yaml entries."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StudyReported(CourseChanged):
     """A lesson-study cycle closed and its report was committed to studies/<id>/report.md."""
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from browser_support import sign_in
+from import_support import workbench_zip
 from playwright.sync_api import expect
 from testdata import FAST_HASH, TEST_PASSWORD, png
 
@@ -23,7 +24,7 @@ from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Membership, Network, Role, User
 from workspace.runtime import ctx, repo_store, settings
-from workspace.services import studies, threads
+from workspace.services import exchange, studies, threads
 from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import save_lesson
@@ -148,6 +149,9 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "teaching": ("ana", f"{COURSE}/studies/1/iterations/1"),
     "hours": ("ana", "/settings/hours"),
     "carpentries-lesson": ("ana", f"{COURSE}/lessons/motion/navigating"),
+    "import-upload": ("ana", f"{COURSE}/import"),
+    "import-preview": ("ana", COURSE + "/import/{import}"),
+    "imported-lesson": ("ana", f"{COURSE}/lessons/measuring-motion/why-measure-motion"),
 }
 
 
@@ -216,7 +220,12 @@ def build_course() -> tuple[int, dict[str, str]]:
     seen = studies.NewObservation(4, "Points at the slope.", "Student A")
     studies.observe(ctx(ana), cycle, Access.everything(), 1, seen)
     db.session.commit()
-    return course.id, {"first": first, "last": saved.commit}
+    # A Carpentries-style lesson imported, and another import waiting in its preview.
+    lesson_set = exchange.Upload("measuring-motion.zip", workbench_zip())
+    imported = exchange.start_import(ctx(ana), course, [lesson_set])
+    exchange.commit_import(ctx(ana), course, imported.id)
+    waiting = exchange.start_import(ctx(ana), course, [lesson_set])
+    return course.id, {"first": first, "last": saved.commit, "import": waiting.id}
 
 
 def editor_of(page: Any) -> None:

@@ -31,7 +31,7 @@ from workspace.extensions import db
 from workspace.models import Invitation, JoinRequest, LoginSession, TokenScope, User
 from workspace.models._base import utcnow
 from workspace.runtime import ctx, repo_store
-from workspace.services import studies, threads
+from workspace.services import exchange, studies, threads
 from workspace.services.accounts import issue_token
 from workspace.services.context import LessonRef
 
@@ -48,7 +48,7 @@ class Route:
     """A route as asked in the matrix: `need` is one of NEEDS, or
     "public" (anyone), "signed-in" (anyone with an account; a visitor is sent to sign in),
     "team" (the lesson-study cycle's team: the leader here; everyone else, visitors too, gets
-    404), "token" (a one-time link: only answered sensibly, never 5xx), "git" (token auth, see
+    404), "uploader" (writers, and of them only the one who uploaded the import), "token" (a one-time link: only answered sensibly, never 5xx), "git" (token auth, see
     test_git_routes), or "nothing" (always 404)."""
 
     endpoint: str
@@ -356,6 +356,27 @@ ROUTES = [
         "manage",
     ),
     Route("api.reopen", "POST", "/api/v1/n/school/physics/threads/{thread}/reopen", "write"),
+    # Imports: writers upload; a preview is its uploader's (the leader's here) alone.
+    Route("imports.start", "GET", f"{COURSE}/import", "write"),
+    Route("imports.upload", "POST", f"{COURSE}/import", "write"),
+    Route("imports.preview", "GET", f"{COURSE}/import/{{import}}", "uploader"),
+    Route(
+        "imports.decide",
+        "POST",
+        f"{COURSE}/import/{{import}}",
+        "uploader",
+        form=(("action", "update"),),
+    ),
+    Route("api.create_import", "POST", "/api/v1/n/school/physics/imports", "write"),
+    Route("api.get_import", "GET", "/api/v1/n/school/physics/imports/{import}", "uploader"),
+    Route("api.change_import", "PATCH", "/api/v1/n/school/physics/imports/{import}", "uploader"),
+    Route(
+        "api.commit_import",
+        "POST",
+        "/api/v1/n/school/physics/imports/{import}/commit",
+        "uploader",
+        last=True,
+    ),
     # Deleting the lesson, archiving the course (it stops every later write) and leaving (it
     # ends the role) change what the next requests see: these go last, in this order.
     Route("editor.delete_lesson", "POST", f"{COURSE}/edit/{LESSON}/delete", "write", True),
@@ -421,6 +442,8 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     )
     db.session.commit()
     with_ids |= {"study": cycle.id, "study_member": cycle.team[0].id, "work": work.id}
+    upload = exchange.Upload("lesson.md", b"# An imported lesson\n")
+    with_ids["import"] = exchange.start_import(ctx(data["lead"]), data["course"], [upload]).id
     with repo_store().open(data["course"].id) as repo:
         data["ids"] = {**with_ids, "head": repo.head()}
     return data
@@ -446,6 +469,10 @@ def expected(route: Route, role: str) -> set[str]:
         return {"allowed"} if role == "leader" else {"404"}
     if role == "outsider":
         return {"404"}
+    if route.need == "uploader":  # writers may import; another writer's import is not there
+        return (
+            {"403"} if RANK[role] < NEEDS["write"] else {"allowed" if role == "leader" else "404"}
+        )
     return {"allowed"} if RANK[role] >= NEEDS[route.need] else {"403"}
 
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from courses_support import commit_files, form_fields, make_course
+from import_support import workbench_zip
 from teacher_language import git_words, visible_text
 
 from workspace.access import Access
 from workspace.extensions import db
 from workspace.runtime import ctx, repo_store
-from workspace.services import editing, studies, threads
+from workspace.services import editing, exchange, studies, threads
 from workspace.services.context import LessonRef
 
 BASE = "/n/school/physics"
@@ -89,14 +90,17 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
     )
     studies.move_phase(ctx(lead), cycle, Access.everything(), "teach")
     db.session.commit()
+    upload = exchange.Upload("measuring-motion.zip", workbench_zip())
+    waiting = exchange.start_import(ctx(ben), course, [upload])
     return {
+        "import": waiting.id,
         "ben": clients["ben"],
         "conflict": conflict.get_data(as_text=True),
         "versions": versions,
     }
 
 
-def everyday_pages(versions: list[str]) -> dict[str, str]:
+def everyday_pages(versions: list[str], import_id: str) -> dict[str, str]:
     newest, older = versions[0], versions[-1]
     return {
         "network home": "/n/school/",
@@ -125,12 +129,14 @@ def everyday_pages(versions: list[str]) -> dict[str, str]:
         "a teaching": f"{BASE}/studies/1/iterations/1",
         "start a cycle": f"{BASE}/studies/new",
         "my hours": "/settings/hours",
+        "import lessons": f"{BASE}/import",
+        "an import's preview": f"{BASE}/import/{import_id}",
     }
 
 
 def test_the_everyday_pages_speak_the_teachers_language(walk: dict[str, Any]) -> None:
     met = {}
-    for name, url in everyday_pages(walk["versions"]).items():
+    for name, url in everyday_pages(walk["versions"], walk["import"]).items():
         response = walk["ben"].get(url)
         assert response.status_code == 200, (name, url, response.status_code)
         found = git_words(response.get_data(as_text=True))

@@ -17,6 +17,7 @@ AREAS = (
     "threads",
     "studies",
     "studies.hours",
+    "exchange.imports",
     "api",
     "githttp",
 )

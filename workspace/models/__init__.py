@@ -13,6 +13,7 @@ from .accounts import (
 from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
+from .exchange import CourseImport
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 from .sessions import LoginSession
 from .studies import (
@@ -37,6 +38,7 @@ __all__ = [
     "Activity",
     "Comment",
     "Course",
+    "CourseImport",
     "DebriefPoint",
     "DebriefStage",
     "CourseRedirect",

@@ -18,7 +18,14 @@ from ...content.errors import ContentError, CourseFileError, Problem
 from ...content.frontmatter import parse_lesson
 from ...content.outline import parse_course
 from ...content.paths import COURSE_FILE, lesson_path, parse_lesson_path, validate_slug
-from ...events import CourseChanged, LessonDeleted, LessonRenamed, LessonSaved, OutlineChanged
+from ...events import (
+    CourseChanged,
+    LessonDeleted,
+    LessonRenamed,
+    LessonSaved,
+    LessonsImported,
+    OutlineChanged,
+)
 from ...git import (
     Author,
     BaseNotInHistory,
@@ -111,7 +118,8 @@ class Landing:
     event it announces.
 
     `verb` says what happened to `path`: "edited", "created", "restored" (a LessonSaved),
-    "renamed" or "moved" from `moved_from` (a LessonRenamed), "deleted" (a LessonDeleted), or
+    "renamed" or "moved" from `moved_from` (a LessonRenamed), "deleted" (a LessonDeleted),
+    "imported" (a LessonsImported of the `imported` lessons), or
     anything else for the outline (an OutlineChanged).
     """
 
@@ -120,6 +128,7 @@ class Landing:
     path: str | None = None
     settles: Iterable[str] = ()
     moved_from: str | None = None
+    imported: tuple[str, ...] = ()
 
     def event(self, course_id: int, result: CommitResult, actor_id: int) -> CourseChanged:
         """Return the event announcing this landing as the commit `result`."""
@@ -129,6 +138,8 @@ class Landing:
             return LessonSaved(*where, self.path, self.verb, result.status)  # type: ignore[arg-type]
         if lesson and self.verb in ("renamed", "moved") and self.moved_from:
             return LessonRenamed(*where, self.moved_from, self.path)  # type: ignore[arg-type]
+        if self.verb == "imported":
+            return LessonsImported(*where, self.imported)
         if lesson and self.verb == "deleted":
             return LessonDeleted(*where, self.path)  # type: ignore[arg-type]
         return OutlineChanged(*where, self.summary)

@@ -1,0 +1,1 @@
+"""Lessons in and out: the import pages."""

@@ -48,8 +48,9 @@ class Route:
     """A route as asked in the matrix: `need` is one of NEEDS, or
     "public" (anyone), "signed-in" (anyone with an account; a visitor is sent to sign in),
     "team" (the lesson-study cycle's team: the leader here; everyone else, visitors too, gets
-    404), "uploader" (writers, and of them only the one who uploaded the import), "token" (a one-time link: only answered sensibly, never 5xx), "git" (token auth, see
-    test_git_routes), or "nothing" (always 404)."""
+    404), "uploader" (writers, and of them only the one who uploaded the import), "token" (a
+    one-time link: only answered sensibly, never 5xx), "git" (token auth, see test_git_routes),
+    or "nothing" (always 404)."""
 
     endpoint: str
     method: str

@@ -29,9 +29,10 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(app, runn
     with repo_store().open(course.id) as repo:
         head = repo.head()
         history = repo.history(limit=50).commits
-    # The course, two units and three lessons by three teachers, then Sam's revision that
-    # outdates one of the demo's review threads.
-    assert len(history) == 7
+    # The course, two units and three lessons by three teachers, a lesson Priya imported
+    # from a Carpentries-style lesson, then Sam's revision that outdates a review thread.
+    assert len(history) == 8
+    assert "Imported 1 lesson from properties-of-matter.zip" in [c.message.strip() for c in history]
     assert len({c.author_name for c in history}) == 3
     threads = db.session.scalars(select(Thread)).all()
     assert {t.kind for t in threads} == {"evidence", "question", "note"}
@@ -49,6 +50,11 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(app, runn
         "observers",
         "knowledgeable_other",
     ]
+    imported = client.get(
+        "/n/chem-collab/chemistry/lessons/properties-of-matter/density-of-everyday-objects"
+    ).text
+    assert 'alt="A graduated cylinder before and after a stone is lowered in' in imported
+    assert "Show the solution" in imported and ":::" not in imported
     assert (
         "Where does the warmth come from?"
         in client.get(f"/n/chem-collab/chemistry/studies/{cycle.id}").text

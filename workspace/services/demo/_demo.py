@@ -6,6 +6,8 @@ changes nothing.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from importlib import resources
 
@@ -18,6 +20,7 @@ from ..accounts import create_account
 from ..context import Ctx, LessonRef, Settings
 from ..courses import CourseFields, create_course
 from ..editing import create_lesson, create_unit, save_lesson
+from ..exchange import Upload, commit_import, start_import
 from ..networks import create_network
 from ..studies import (
     NewObservation,
@@ -103,6 +106,7 @@ def seed_demo(ctx: Ctx) -> Iterator[str]:
         course = create_course(ctx.acting(leader), network, COURSE)
         _add_lessons(ctx, course, users)
         session.commit()
+        _import_carpentries(ctx, course, users["priya"])
         _add_threads(ctx, course, users)
     session.commit()
 
@@ -152,6 +156,22 @@ def _add_lessons(ctx: Ctx, course: Course, users: dict[str, User]) -> None:
             units.add(unit)
         body = content.joinpath(f"{lesson}.md").read_text("utf-8")
         create_lesson(teacher, course, unit, lesson, content=body)
+
+
+def _import_carpentries(ctx: Ctx, course: Course, teacher: User) -> None:
+    """Import a lesson written in the Carpentries' format, as a teacher would upload it: the
+    .zip GitHub's "Download ZIP" makes of a lesson's repository."""
+    folder = resources.files(__package__).joinpath("content", "carpentries")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        top = "properties-of-matter-main/"
+        archive.writestr(top + "config.yaml", folder.joinpath("config.yaml").read_bytes())
+        archive.writestr(top + "episodes/density.md", folder.joinpath("density.md").read_bytes())
+        picture = folder.joinpath("displacement.png").read_bytes()
+        archive.writestr(top + "episodes/fig/displacement.png", picture)
+    upload = Upload("properties-of-matter.zip", packed.getvalue())
+    started = start_import(ctx.acting(teacher), course, [upload])
+    commit_import(ctx.acting(teacher), course, started.id)
 
 
 # Review threads on the hand warmers lesson: (who, kind, the line it starts with, how many

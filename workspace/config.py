@@ -24,6 +24,9 @@ class Defaults:
     # Uploads waiting for an import's preview to be confirmed (a day at most): never in Git.
     IMPORTS_ROOT: str | None = None
     IMPORT_MAX_BYTES = 60 * 1024 * 1024  # one import's upload; larger answers 413
+    IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what its archives may unpack to, in all
+    IMPORT_MAX_FILES = 2000
+    IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
     NOREPLY_DOMAIN = "workspace.invalid"
     SITE_NAME = "Lesson Study Workspace"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # git pushes stream; forms and uploads stay far below

@@ -243,7 +243,7 @@ def test_a_hostile_archive_is_refused_whole_and_nothing_is_kept(
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    return {**app_config, "IMPORT_MAX_UNPACKED_BYTES": 1_000_000}
+    return {**app_config, "IMPORT_MAX_UNPACKED_BYTES": 1_000_000, "IMPORT_MAX_BYTES": 2_000_000}
 
 
 def test_a_zip_bomb_is_refused_by_what_it_would_unpack_to(
@@ -254,6 +254,18 @@ def test_a_zip_bomb_is_refused_by_what_it_would_unpack_to(
     answer = upload(client_as(app, school["member"]), ("bomb.zip", bomb))
     assert answer.status_code == 413
     assert "unpacks to 3 MB" in answer.get_json()["message"]
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message(
+    app: Flask, school: dict[str, Any]
+) -> None:
+    client = client_as(app, school["member"])
+    answer = upload(client, ("huge.md", b"# Huge\n" + b"x" * 2_500_000))
+    assert answer.status_code == 413
+    assert "larger than" in answer.get_json()["message"]
+    page = upload(client, ("huge.md", b"x" * 2_500_000), url="/n/school/physics/import")
+    assert page.status_code == 413 and "Nothing was saved" in page.get_data(as_text=True)
+    assert CourseImport.query.count() == 0
 
 
 def test_imports_are_for_writers_and_each_is_seen_only_by_its_uploader(

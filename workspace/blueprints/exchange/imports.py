@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import Course, Network
 from ...runtime import ctx
 from ...services import exchange
-from ...services.editing import EditError, LessonInvalid
+from ...services.editing import EditError, LessonInvalid, file_size
 from ...services.exchange import ENCODINGS, ImportRefused, ImportView, Upload
 from .._guards import require_course
 
@@ -32,8 +32,17 @@ def uploads_of_request() -> list[Upload]:
 
 
 def limit_upload() -> None:
-    """Let this request's body be as large as an import may be (and no larger)."""
-    request.max_content_length = int(current_app.config["IMPORT_MAX_BYTES"])
+    """Refuse (413) an upload larger than an import may be, before reading it.
+
+    Bodies without a length are held to the app's MAX_CONTENT_LENGTH while they are read.
+    """
+    most = int(current_app.config["IMPORT_MAX_BYTES"])
+    if (request.content_length or 0) > most:
+        raise ImportRefused(
+            f"The upload is larger than {file_size(most)}, the most one import may be. Nothing "
+            "was saved; import the lessons in smaller parts.",
+            413,
+        )
 
 
 def _page(
@@ -80,8 +89,8 @@ def start(net: str, course: str) -> ResponseReturnValue:
 def upload(net: str, course: str) -> ResponseReturnValue:
     """Read the uploaded files and show the preview of what they would add."""
     network, row, _ = require_course(net, course, Access.WRITE)
-    limit_upload()
     try:
+        limit_upload()
         view = exchange.start_import(ctx(), row, uploads_of_request())
     except ImportRefused as exc:
         db.session.rollback()

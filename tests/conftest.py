@@ -125,6 +125,7 @@ def _test_config(folder: Path) -> dict[str, Any]:
         "REPOS_ROOT": str(folder / "repos"),
         "STUDENT_WORK_ROOT": str(folder / "student-work"),
         "IMPORTS_ROOT": str(folder / "imports"),
+        "JOBS_MODE": "inline",
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "NOREPLY_DOMAIN": "example.test",
     }

@@ -45,12 +45,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import web
     from .blueprints import register_blueprints
     from .cli import register_commands
-
+    register_jobs(app)  # the job queue, before anything subscribes work to it
     subscribe(app)
     web.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def register_jobs(app: Flask) -> None:
+    """Return nothing; make the app's job queue and name the jobs it can run."""
+    from .jobs import jobs_of
+    from .mail import Message, send
+
+    def send_mail(ctx: Any, to: str, subject: str, body: str) -> None:
+        send(ctx.settings, Message(to, subject, body))
+
+    jobs = jobs_of(app)
+    jobs.register("mail.send", send_mail)
 
 
 def subscribe(app: Flask) -> None:

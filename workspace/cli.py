@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(gc_command)
+    app.cli.add_command(worker_command)
 
 
 def upgrade_database() -> None:
@@ -36,6 +37,21 @@ def init_command() -> None:
     Path(current_app.config["REPOS_ROOT"]).mkdir(parents=True, exist_ok=True)
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
     click.echo(f"Course repositories in: {current_app.config['REPOS_ROOT']}")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from the Redis queue (needs WORKSPACE_REDIS_URL)."""
+    from .jobs import JobError, jobs_of
+
+    jobs = jobs_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    try:
+        click.echo(f"Working the job queue at {jobs.app.config['REDIS_URL']}")
+        jobs.worker(burst=burst)
+    except JobError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("create-user")

@@ -27,6 +27,11 @@ class Defaults:
     IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what its archives may unpack to, in all
     IMPORT_MAX_FILES = 2000
     IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
+    # Background jobs (workspace/jobs.py): a thread pool in the app, or RQ when REDIS_URL is set.
+    REDIS_URL: str | None = None
+    JOBS_MODE: str | None = None  # "thread", "redis" or "inline"; by default from REDIS_URL
+    JOBS_THREADS = 2
+    JOBS_RETRIES = 2
     NOREPLY_DOMAIN = "workspace.invalid"
     SITE_NAME = "Lesson Study Workspace"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # git pushes stream; forms and uploads stay far below

@@ -60,7 +60,10 @@ def ctx(user: User | None = None, app: Flask | None = None) -> Ctx:
 
     if user is None and current_user and current_user.is_authenticated:
         user = current_user._get_current_object()  # type: ignore[attr-defined]
-    return Ctx(db.session, repo_store(app), settings(app), user, event_bus(app))
+    app = app or _app()
+    return Ctx(
+        db.session, repo_store(app), settings(app), user, event_bus(app), app.extensions["jobs"]
+    )
 
 
 def event_bus(app: Flask | None = None) -> EventBus:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,19 @@ class Settings:
         return Author(name=user.display_name or user.username, email=email)
 
 
+class JobQueue(Protocol):
+    """Where use cases queue work that can wait (workspace/jobs.py runs it)."""
+
+    def enqueue(self, name: str, /, **arguments: Any) -> None: ...
+
+
+class NoJobs:
+    """The queue of a context built without an app: queuing work there is a mistake."""
+
+    def enqueue(self, name: str, /, **arguments: Any) -> None:
+        raise LookupError(f"This context has no job queue for {name!r}.")
+
+
 @dataclass(frozen=True)
 class Ctx:
     """One use case's world: the database session, the course repositories, the settings and
@@ -62,6 +75,8 @@ class Ctx:
     user: User | None = None
     # Where use cases announce what they changed; the app's bus has its subscribers.
     events: EventBus = field(default_factory=EventBus, repr=False)
+    # Where use cases queue work that can wait (email, indexing, fan-out).
+    jobs: JobQueue = field(default_factory=NoJobs, repr=False)
 
     def acting(self, user: User | None) -> Ctx:
         """Return the same context with another acting user."""

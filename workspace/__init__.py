@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import web
     from .blueprints import register_blueprints
     from .cli import register_commands
+
     register_jobs(app)  # the job queue, before anything subscribes work to it
     subscribe(app)
     web.init_app(app)

@@ -62,8 +62,20 @@ def register_jobs(app: Flask) -> None:
     def send_mail(ctx: Any, to: str, subject: str, body: str) -> None:
         send(ctx.settings, Message(to, subject, body))
 
+    from .services import activity, notifications
+
+    def digest(ctx: Any, base_url: str = "") -> None:
+        notifications.send_digest(ctx, base_url or app.config.get("PUBLIC_URL") or "")
+
     jobs = jobs_of(app)
     jobs.register("mail.send", send_mail)
+    jobs.register("activity.thread", activity.record_thread)
+    jobs.register("activity.study", activity.record_study)
+    jobs.register("notify.thread", notifications.on_thread_posted)
+    jobs.register("notify.study", notifications.on_study_moved)
+    jobs.register("notify.invited", notifications.on_invited)
+    jobs.register("notify.join_requested", notifications.on_join_requested)
+    jobs.register("notify.digest", digest)
 
 
 def subscribe(app: Flask) -> None:
@@ -74,12 +86,81 @@ def subscribe(app: Flask) -> None:
     bus = event_bus(app)
     bus.subscribe(CourseChanged, log_change)
     follow_lessons_with_threads(app)
+    follow_network_life(app)
     watch_commits()
 
     @app.after_request
     def announce_committed(response: Response) -> Response:
         announce(app)
         return response
+
+
+def follow_network_life(app: Flask) -> None:
+    """Return nothing; have threads, replies, cycle phases, invitations and join requests
+    recorded in the activity feeds and told to the people concerned, as jobs."""
+    from .events import Invited, JoinRequested, StudyMoved, ThreadPosted
+    from .jobs import jobs_of
+    from .runtime import event_bus
+
+    jobs = jobs_of(app)
+
+    def base_url() -> str:
+        from flask import has_request_context, request
+
+        configured = app.config.get("PUBLIC_URL")
+        if configured:
+            return str(configured).rstrip("/")
+        return request.host_url.rstrip("/") if has_request_context() else ""
+
+    def posted(event: ThreadPosted) -> None:
+        where = {
+            "thread_id": event.thread_id,
+            "comment_id": event.comment_id,
+            "actor_id": event.actor_id,
+            "opened": event.opened,
+        }
+        jobs.enqueue("activity.thread", **where)
+        jobs.enqueue("notify.thread", **where, base_url=base_url())
+
+    def moved(event: StudyMoved) -> None:
+        jobs.enqueue(
+            "activity.study",
+            study_id=event.study_id,
+            actor_id=event.actor_id,
+            to_phase=event.to_phase,
+        )
+        jobs.enqueue(
+            "notify.study",
+            study_id=event.study_id,
+            actor_id=event.actor_id,
+            from_phase=event.from_phase,
+            to_phase=event.to_phase,
+            base_url=base_url(),
+        )
+
+    def invited(event: Invited) -> None:
+        jobs.enqueue(
+            "notify.invited",
+            network_id=event.network_id,
+            invitation_id=event.invitation_id,
+            actor_id=event.actor_id,
+            email=event.email,
+            base_url=base_url(),
+        )
+
+    def asked(event: JoinRequested) -> None:
+        jobs.enqueue(
+            "notify.join_requested",
+            network_id=event.network_id,
+            user_id=event.user_id,
+            base_url=base_url(),
+        )
+
+    bus = event_bus(app)
+    bus.subscribe(ThreadPosted, posted)
+    bus.subscribe(StudyMoved, moved)
+    bus.subscribe(Invited, invited)
+    bus.subscribe(JoinRequested, asked)
 
 
 def follow_lessons_with_threads(app: Flask) -> None:

@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(gc_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(digest_command)
 
 
 def upgrade_database() -> None:
@@ -52,6 +53,17 @@ def worker_command(burst: bool) -> None:
         jobs.worker(burst=burst)
     except JobError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@click.command("digest")
+@with_appcontext
+def digest_command() -> None:
+    """Send the daily notification emails (run once a day, for example from cron)."""
+    from .runtime import ctx
+    from .services.notifications import send_digest
+
+    sent = send_digest(ctx(), current_app.config.get("PUBLIC_URL") or "")
+    click.echo(f"Sent {sent} daily email{'s' if sent != 1 else ''}.")
 
 
 @click.command("create-user")

@@ -105,6 +105,46 @@ class MemberJoined(Event):
     role: str
 
 
+@dataclass(frozen=True)
+class ThreadPosted(Event):
+    """Someone opened a review thread (`opened`) or replied in one: comment `comment_id`."""
+
+    course_id: int
+    thread_id: int
+    comment_id: int
+    actor_id: int
+    opened: bool
+
+
+@dataclass(frozen=True)
+class StudyMoved(Event):
+    """A lesson-study cycle moved from one phase to the next."""
+
+    course_id: int
+    study_id: int
+    actor_id: int
+    from_phase: str
+    to_phase: str
+
+
+@dataclass(frozen=True)
+class Invited(Event):
+    """A leader invited someone, by email address, to join a network."""
+
+    network_id: int
+    invitation_id: int
+    actor_id: int
+    email: str
+
+
+@dataclass(frozen=True)
+class JoinRequested(Event):
+    """Someone asked to join a public network; its leaders decide."""
+
+    network_id: int
+    user_id: int
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[E], None]
 

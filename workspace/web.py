@@ -168,7 +168,11 @@ def init_app(app: Flask) -> None:
     def template_globals() -> dict[str, Any]:
         from .access import Access
 
-        return {"Access": Access, "header_networks": _header_networks}
+        return {
+            "Access": Access,
+            "header_networks": _header_networks,
+            "header_unread": _header_unread,
+        }
 
 
 class SecureCookies:
@@ -223,6 +227,16 @@ def _header_networks() -> list[Network]:
             .limit(20)
         )
     )
+
+
+def _header_unread() -> int:
+    """Return the signed-in user's unread notifications, for the header's Inbox link."""
+    if not current_user.is_authenticated:
+        return 0
+    from .runtime import ctx
+    from .services.notifications import unread_count
+
+    return unread_count(ctx(), current_user._get_current_object())  # type: ignore[attr-defined]
 
 
 def _error_response(

@@ -150,6 +150,10 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "hours": ("ana", "/settings/hours"),
     "carpentries-lesson": ("ana", f"{COURSE}/lessons/motion/navigating"),
     "import-upload": ("ana", f"{COURSE}/import"),
+    "inbox": ("ana", "/inbox"),
+    "notification-settings": ("ana", "/settings/notifications"),
+    "course-activity": ("ana", f"{COURSE}/activity"),
+    "person-activity": ("ana", "/people/ben"),
     "import-preview": ("ana", COURSE + "/import/{import}"),
     "imported-lesson": ("ana", f"{COURSE}/lessons/measuring-motion/why-measure-motion"),
 }

@@ -357,6 +357,17 @@ ROUTES = [
         "manage",
     ),
     Route("api.reopen", "POST", "/api/v1/n/school/physics/threads/{thread}/reopen", "write"),
+    # Activity and the inbox.
+    Route("activity.network_activity", "GET", "/n/school/activity", "read"),
+    Route("activity.course_activity", "GET", f"{COURSE}/activity", "read"),
+    Route("activity.person", "GET", "/people/lead", "signed-in"),
+    Route("api.list_activity", "GET", "/api/v1/activity?net=school", "read"),
+    Route("notifications.inbox", "GET", "/inbox", "signed-in"),
+    Route("notifications.mark_read", "POST", "/inbox/read", "signed-in"),
+    Route("notifications.settings", "GET", "/settings/notifications", "signed-in"),
+    Route("notifications.settings", "POST", "/settings/notifications", "signed-in"),
+    Route("api.list_notifications", "GET", "/api/v1/notifications", "signed-in"),
+    Route("api.read_notifications", "POST", "/api/v1/notifications/read", "signed-in"),
     # Imports: writers upload; a preview is its uploader's (the leader's here) alone.
     Route("imports.start", "GET", f"{COURSE}/import", "write"),
     Route("imports.upload", "POST", f"{COURSE}/import", "write"),

@@ -130,6 +130,11 @@ def everyday_pages(versions: list[str], import_id: str) -> dict[str, str]:
         "start a cycle": f"{BASE}/studies/new",
         "my hours": "/settings/hours",
         "import lessons": f"{BASE}/import",
+        "inbox": "/inbox",
+        "notification settings": "/settings/notifications",
+        "network activity": "/n/school/activity",
+        "course activity": f"{BASE}/activity",
+        "a teacher's activity": "/people/priya",
         "an import's preview": f"{BASE}/import/{import_id}",
     }
 

@@ -18,6 +18,8 @@ AREAS = (
     "studies",
     "studies.hours",
     "exchange.imports",
+    "notifications.views",
+    "activity.views",
     "api",
     "githttp",
 )

@@ -15,6 +15,7 @@ from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .exchange import CourseImport
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
+from .notifications import EmailChoice, Notification, NotificationKind, NotificationSetting
 from .sessions import LoginSession
 from .studies import (
     DebriefPoint,
@@ -45,7 +46,11 @@ __all__ = [
     "EmailPurpose",
     "EventKind",
     "EmailToken",
+    "EmailChoice",
     "Invitation",
+    "Notification",
+    "NotificationKind",
+    "NotificationSetting",
     "Iteration",
     "JoinRequest",
     "LessonSummary",

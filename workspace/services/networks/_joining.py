@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ...events import Invited, JoinRequested, defer
 from ...models import Invitation, JoinRequest, Membership, Network, Role, User, hash_token
 from ...models._base import utcnow
 from ._networks import NetworkError, join, membership, parse_role, record_activity, role_rank
@@ -70,6 +71,8 @@ def create_invitation(
     )
     session.add(invitation)
     session.flush()
+    if invitation.email:
+        defer(session.info, Invited(network.id, invitation.id, actor.id, invitation.email))
     return raw, invitation
 
 
@@ -215,6 +218,7 @@ def request_to_join(session: Session, network: Network, user: User, message: str
     found.message, found.status, found.created_at = message.strip()[:1000], PENDING, utcnow()
     found.decided_by_id = found.decided_at = None
     session.flush()
+    defer(session.info, JoinRequested(network.id, user.id))
     return found
 
 

@@ -103,7 +103,7 @@ from ._pages import (
 from ._rendering import CourseLinks, LessonLinks, context_key
 from ._summaries import LessonCard, read_blobs, summarize
 from ._text_changes import Passage, TextChange, blocks, fact_changes, plain_text, text_change
-from ._titles import VersionTitles
+from ._titles import VersionTitles, title_now
 from ._version_pages import ComparisonView, VersionView, comparison_page, version_page
 from ._words import Described, TitleSource, exact_time, human_time, message_label, on_day, people
 
@@ -181,6 +181,7 @@ __all__ = [
     "lesson_file",
     "lesson_history_page",
     "lesson_page",
+    "title_now",
     "unit_title",
     "message_body",
     "renamed_between",

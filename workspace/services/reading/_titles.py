@@ -14,12 +14,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ...content.checks import lesson_title
 from ...content.errors import CourseFileError
 from ...content.outline import CourseOutline, parse_course
 from ...content.paths import COURSE_FILE, title_from_slug
 from ...git import CourseRepo
 from ...git.errors import GitStoreError
 from ...git.paths import is_full_sha
+from ...models import Course
+from ..context import Ctx
 from ._caches import Caches, cached_summaries
 from ._summaries import read_blobs, summarize
 from ._words import Rev
@@ -149,3 +152,15 @@ class VersionTitles:
             return ""
         data = self.repo.reader.read(blob_id)[1]
         return None if len(data) > limit else data.decode("utf-8", "replace")
+
+
+def title_now(ctx: Ctx, course: Course, path: str) -> str:
+    """Return what the lesson at `path` is called now (its name made readable when it has no
+    title or is no longer there): for lines in feeds, inboxes and emails."""
+    fallback = title_from_slug(path.rsplit("/", 1)[-1].removesuffix(".md"))
+    try:
+        with ctx.store.open(course.id) as repo:
+            text = repo.read_file(path, "main").decode("utf-8", "replace")
+    except GitStoreError:
+        return fallback
+    return lesson_title(text) or fallback

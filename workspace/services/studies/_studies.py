@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ...access import Access
 from ...content.errors import ContentError
+from ...events import StudyMoved, defer
 from ...git import CommitInfo, CourseRepo
 from ...git.errors import PathNotFound
 from ...models import (
@@ -207,8 +208,10 @@ def move_phase(
     if to == Phase.TEACH.value:
         _start_iteration(ctx, study, teaching or Teaching())
     study.moves.append(PhaseMove(from_phase=study.phase, to_phase=to, by_id=user.id, at=utcnow()))
+    moved = StudyMoved(study.course_id, study.id, user.id, study.phase, to)
     study.phase = to
     ctx.session.flush()
+    defer(ctx.session.info, moved)
     return study
 
 

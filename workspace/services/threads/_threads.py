@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ...access import Access
 from ...content.errors import ContentError
 from ...content.paths import parse_lesson_path
+from ...events import ThreadPosted, defer
 from ...git import CourseRepo
 from ...git.errors import InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Comment, Thread, ThreadKind, ThreadStatus
@@ -117,9 +118,11 @@ def open_thread(ctx: Ctx, ref: LessonRef, access: Access, new: NewThread) -> Thr
         status=ThreadStatus.OPEN.value,
         author_id=user.id,
     )
-    thread.comments.append(Comment(author_id=user.id, body=body))
+    first = Comment(author_id=user.id, body=body)
+    thread.comments.append(first)
     ctx.session.add(thread)
     ctx.session.flush()
+    defer(ctx.session.info, ThreadPosted(ref.course.id, thread.id, first.id, user.id, True))
     return thread
 
 
@@ -153,6 +156,7 @@ def reply(ctx: Ctx, thread: Thread, access: Access, body: str) -> Comment:
     comment = Comment(author_id=user.id, body=_body(body))
     thread.comments.append(comment)
     ctx.session.flush()
+    defer(ctx.session.info, ThreadPosted(thread.course_id, thread.id, comment.id, user.id, False))
     return comment
 
 

@@ -1,0 +1,1 @@
+"""Activity feeds: a network's, a course's and a person's."""

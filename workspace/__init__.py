@@ -164,20 +164,25 @@ def follow_network_life(app: Flask) -> None:
 
 
 def follow_lessons_with_threads(app: Flask) -> None:
-    """Return nothing; make review threads and lesson-study cycles move with their lesson
-    when it is renamed or moved, in the browser or by a push (threads' positions in the text
-    are worked out when shown)."""
-    from .events import CoursePushed, LessonRenamed
+    """Return nothing; make review threads, lesson-study cycles and adaptation records move
+    with their lesson when it is renamed or moved, in the browser or by a push (threads'
+    positions in the text are worked out when shown); a deleted copy is no adaptation."""
+    from .events import CoursePushed, LessonDeleted, LessonRenamed
     from .extensions import db
     from .runtime import ctx, event_bus
-    from .services import reading, studies, threads
+    from .services import adapting, reading, studies, threads
 
     def follow(course_id: int, moves: dict[str, str]) -> None:
         context, moved = ctx(app=app), 0
         for old, new in moves.items():
             moved += threads.follow_rename(context, course_id, old, new)
             moved += studies.follow_rename(context, course_id, old, new)
+            moved += adapting.follow_rename(context, course_id, old, new)
         if moved:
+            db.session.commit()
+
+    def deleted(event: LessonDeleted) -> None:
+        if adapting.forget_copy(ctx(app=app), event.course_id, event.path):
             db.session.commit()
 
     def renamed(event: LessonRenamed) -> None:
@@ -189,6 +194,7 @@ def follow_lessons_with_threads(app: Flask) -> None:
         context = ctx(app=app)
         paths = threads.tracked_paths(context, event.course_id)
         paths |= studies.tracked_paths(context, event.course_id)
+        paths |= adapting.tracked_paths(context, event.course_id)
         if paths:
             moves = reading.renamed_between(
                 context, event.course_id, paths, event.old, event.commit
@@ -197,4 +203,5 @@ def follow_lessons_with_threads(app: Flask) -> None:
 
     bus = event_bus(app)
     bus.subscribe(LessonRenamed, renamed)
+    bus.subscribe(LessonDeleted, deleted)
     bus.subscribe(CoursePushed, pushed)

@@ -24,7 +24,7 @@ from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Membership, Network, Role, User
 from workspace.runtime import ctx, repo_store, settings
-from workspace.services import exchange, studies, threads
+from workspace.services import adapting, exchange, studies, threads
 from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import save_lesson
@@ -151,6 +151,8 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "carpentries-lesson": ("ana", f"{COURSE}/lessons/motion/navigating"),
     "import-upload": ("ana", f"{COURSE}/import"),
     "inbox": ("ana", "/inbox"),
+    "adapt": ("ana", f"{COURSE}/lessons/motion/ramps/adapt"),
+    "original": ("ana", f"{COURSE}/lessons/motion/swinging-pendulums/original"),
     "notification-settings": ("ana", "/settings/notifications"),
     "course-activity": ("ana", f"{COURSE}/activity"),
     "person-activity": ("ana", "/people/ben"),
@@ -229,7 +231,21 @@ def build_course() -> tuple[int, dict[str, str]]:
     imported = exchange.start_import(ctx(ana), course, [lesson_set])
     exchange.commit_import(ctx(ana), course, imported.id)
     waiting = exchange.start_import(ctx(ana), course, [lesson_set])
+    # An adaptation of the pendulum lesson whose original changed since.
+    adapting.adapt(ctx(ana), course, course, [("motion", "pendulums")])
+    later = repo_text(course.id, "units/motion/lessons/pendulums.md").replace("twenty", "thirty")
+    save_lesson(ctx(ben), pendulums, later, repo_head(course.id), "Even more swings")
     return course.id, {"first": first, "last": saved.commit, "import": waiting.id}
+
+
+def repo_head(course_id: int) -> str:
+    with repo_store().open(course_id) as repo:
+        return repo.head() or ""
+
+
+def repo_text(course_id: int, path: str) -> str:
+    with repo_store().open(course_id) as repo:
+        return repo.read_file(path, "main").decode()
 
 
 def editor_of(page: Any) -> None:

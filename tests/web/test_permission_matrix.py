@@ -357,6 +357,14 @@ ROUTES = [
         "manage",
     ),
     Route("api.reopen", "POST", "/api/v1/n/school/physics/threads/{thread}/reopen", "write"),
+    # Adapting: anyone who reads a course may copy from it into a course they may change.
+    Route("adapting.adapt_lesson", "GET", f"{COURSE}/lessons/{LESSON}/adapt", "read"),
+    Route("adapting.adapt_lesson", "POST", f"{COURSE}/lessons/{LESSON}/adapt", "read"),
+    Route("adapting.adapt_course", "GET", f"{COURSE}/adapt", "read"),
+    Route("adapting.adapt_course", "POST", f"{COURSE}/adapt", "read"),
+    # The lesson named is no adaptation: there is no original to compare with.
+    Route("adapting.original", "GET", f"{COURSE}/lessons/{LESSON}/original", "nothing"),
+    Route("adapting.bring_in", "POST", f"{COURSE}/lessons/{LESSON}/original", "write"),
     # Activity and the inbox.
     Route("activity.network_activity", "GET", "/n/school/activity", "read"),
     Route("activity.course_activity", "GET", f"{COURSE}/activity", "read"),

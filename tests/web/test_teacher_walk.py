@@ -131,6 +131,7 @@ def everyday_pages(versions: list[str], import_id: str) -> dict[str, str]:
         "my hours": "/settings/hours",
         "import lessons": f"{BASE}/import",
         "inbox": "/inbox",
+        "adapt a lesson": f"{BASE}/lessons/motion/ramps/adapt",
         "notification settings": "/settings/notifications",
         "network activity": "/n/school/activity",
         "course activity": f"{BASE}/activity",

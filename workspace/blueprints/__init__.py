@@ -20,6 +20,7 @@ AREAS = (
     "exchange.imports",
     "notifications.views",
     "activity.views",
+    "adapting.views",
     "api",
     "githttp",
 )

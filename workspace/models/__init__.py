@@ -10,6 +10,7 @@ from .accounts import (
     User,
     hash_token,
 )
+from .adapting import Adaptation
 from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
@@ -36,6 +37,7 @@ from .threads import Comment, Thread, ThreadKind, ThreadPosition, ThreadStatus
 
 __all__ = [
     "AccessToken",
+    "Adaptation",
     "Activity",
     "Comment",
     "Course",

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -26,7 +27,7 @@ from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
 from ...runtime import ctx
-from ...services import reading, studies, threads
+from ...services import adapting, reading, studies, threads
 from ...services.context import LessonRef
 from ...services.courses import network_courses
 from ...services.reading import CourseLinks, LessonLinks, LessonNotFound
@@ -135,8 +136,13 @@ def lesson_page_html(
             pinned=rev != "main",
         )
     placed = threads.lesson_threads(ctx(), ref, view.commit)
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    meta = view.content.meta
+    mark = adapting.marked(meta.based_on) if meta is not None else None
     return render_template(
         "reading/lesson.html",
+        original=adapting.original_of(ctx(), mark, viewer) if mark else None,
+        adaptations=adapting.adaptations_of(ctx(), row, view.path, viewer),
         network=network,
         course=row,
         access=access,

@@ -6,10 +6,12 @@ from __future__ import annotations
 from ._archive import ImportRefused, Limits, Upload
 from ._imports import (
     PREVIEW_HOURS,
+    Copied,
     ImportNotFound,
     ImportView,
     change_import,
     commit_import,
+    copy_lessons,
     import_preview,
     start_import,
 )
@@ -21,6 +23,7 @@ __all__ = [
     "PREVIEW_HOURS",
     "ImportNotFound",
     "ImportRefused",
+    "Copied",
     "ImportView",
     "Limits",
     "Plan",
@@ -30,6 +33,7 @@ __all__ = [
     "Upload",
     "change_import",
     "commit_import",
+    "copy_lessons",
     "import_preview",
     "start_import",
 ]

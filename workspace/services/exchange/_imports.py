@@ -10,13 +10,15 @@ Only the person who uploaded sees an import; it expires after a day.
 from __future__ import annotations
 
 import json
+import posixpath
 import secrets
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import select
 
@@ -32,7 +34,9 @@ from ..editing import (
     EditError,
     Landing,
     LessonInvalid,
+    SaveResult,
     course_outline,
+    image_kind,
     lesson_files,
     open_edit,
     read_text,
@@ -40,7 +44,7 @@ from ..editing import (
 )
 from ._archive import ImportRefused, Limits, Upload, entries_of, upload_name
 from ._plan import CourseState, Plan, PlannedLesson, make_plan
-from ._sources import ENCODINGS, Gathered, gather
+from ._sources import ENCODINGS, Gathered, file_key, gather
 
 PREVIEW_HOURS = 24
 
@@ -268,39 +272,14 @@ def commit_import(ctx: Ctx, course: Course, import_id: str) -> ImportView:
     if row.status == "committed":
         raise ImportRefused("These lessons are already in the course.", 409)
     folder = _root(ctx) / row.id
-    with open_edit(ctx, course) as edit:
-        head = edit.repo.head()
-        plan = make_plan(
-            json.loads(row.upload),
-            json.loads(row.choices or "{}"),
-            _course_state(edit.repo, head),
-            lambda key: (folder / key).read_bytes(),
-        )
-        lessons = plan.included
-        if not lessons:
-            raise ImportRefused("No lesson is chosen to import.")
-        blocked = [lesson for lesson in lessons if lesson.blocked]
-        if blocked:
-            raise LessonInvalid(
-                [
-                    _named(lesson, problem)
-                    for lesson in blocked
-                    for problem in lesson.problems
-                    if problem.severity == "error"
-                ]
-            )
-        changes = _changes(edit.repo, head, plan, lessons, folder)
-        count = len(lessons)
-        what = f"{count} lesson{'s' if count != 1 else ''}"
-        paths = tuple(lesson.path for lesson in lessons)
-        result = edit.land(
-            changes,
-            message=f"Imported {what} from {row.name}",
-            base=head,
-            landing=Landing(
-                "imported", f"imported {what} from {row.name}", paths[0], imported=paths
-            ),
-        )
+    lessons, result = _land_plan(
+        ctx,
+        course,
+        json.loads(row.upload),
+        json.loads(row.choices or "{}"),
+        lambda key: (folder / key).read_bytes(),
+        f"Imported {{what}} from {row.name}",
+    )
     row.status = "committed"
     row.commit = result.commit
     row.lessons = json.dumps(
@@ -314,6 +293,91 @@ def commit_import(ctx: Ctx, course: Course, import_id: str) -> ImportView:
     return ImportView(row, Plan([], {}, []))
 
 
+def _land_plan(
+    ctx: Ctx,
+    course: Course,
+    gathered: Mapping[str, Any],
+    choices: Mapping[str, Mapping[str, Any]],
+    blob: Callable[[str], bytes],
+    message: str,
+) -> tuple[list[PlannedLesson], SaveResult]:
+    """Return the lessons written and the result of committing the plan at the course's head
+    (`message` names them with "{what}", as in "Imported {what} from x.zip")."""
+    with open_edit(ctx, course) as edit:
+        head = edit.repo.head()
+        plan = make_plan(gathered, choices, _course_state(edit.repo, head), blob)
+        lessons = plan.included
+        if not lessons:
+            raise ImportRefused("No lesson is chosen to import.")
+        blocked = [lesson for lesson in lessons if lesson.blocked]
+        if blocked:
+            raise LessonInvalid(
+                [
+                    _named(lesson, problem)
+                    for lesson in blocked
+                    for problem in lesson.problems
+                    if problem.severity == "error"
+                ]
+            )
+        changes = _changes(edit.repo, head, plan, lessons, blob)
+        count = len(lessons)
+        what = f"{count} lesson{'s' if count != 1 else ''}"
+        paths = tuple(lesson.path for lesson in lessons)
+        said = message.replace("{what}", what)
+        result = edit.land(
+            changes,
+            message=said,
+            base=head,
+            landing=Landing("imported", said[:1].lower() + said[1:], paths[0], imported=paths),
+        )
+    return lessons, result
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A lesson to copy into a course as it is (adapting one): its whole file, its file
+    name, the unit it goes to (made when the course lacks it) and the images it shows, by
+    the references written in it."""
+
+    text: str
+    name: str
+    unit: str
+    unit_title: str
+    images: Mapping[str, bytes]
+    slug: str | None = None
+
+
+def copy_lessons(
+    ctx: Ctx, course: Course, lessons: Sequence[Copied], *, label: str, message: str
+) -> tuple[list[PlannedLesson], SaveResult]:
+    """Return the lessons written into `course` and the commit, one by the acting user: the
+    same plan as an import (names made unique, images placed in the unit, units and
+    course.yaml entries added), without a preview."""
+    blobs: dict[str, bytes] = {}
+    gathered: dict[str, Any] = {"sources": [], "units": {}, "files": {}, "notes": []}
+    choices: dict[str, dict[str, Any]] = {}
+    for number, lesson in enumerate(lessons):
+        path = f"{number}/{lesson.name}"
+        source = f"{label}: {path}"
+        gathered["sources"].append(
+            {"source": source, "upload": label, "path": path, "kind": "markdown", "unit": "",
+             "text": lesson.text, "root": "."}
+        )  # fmt: skip
+        for reference, data in lesson.images.items():
+            key = f"c{len(blobs) + 1}"
+            blobs[key] = data
+            where = posixpath.normpath(posixpath.join(str(number), unquote(reference)))
+            kind = image_kind(data)
+            gathered["files"][file_key(label, where)] = {
+                "key": key if kind else None, "kind": kind or "other", "size": len(data),
+            }  # fmt: skip
+        choices[source] = {"unit": lesson.unit, "unit_title": lesson.unit_title}
+        if lesson.slug:
+            choices[source]["slug"] = lesson.slug
+    gathered["units"][""] = ""
+    return _land_plan(ctx, course, gathered, choices, blobs.__getitem__, message)
+
+
 def _named(lesson: PlannedLesson, problem: Any) -> Any:
     from ...content.errors import Problem
 
@@ -323,7 +387,11 @@ def _named(lesson: PlannedLesson, problem: Any) -> Any:
 
 
 def _changes(
-    repo: Any, head: str | None, plan: Plan, lessons: list[PlannedLesson], folder: Path
+    repo: Any,
+    head: str | None,
+    plan: Plan,
+    lessons: list[PlannedLesson],
+    blob: Callable[[str], bytes],
 ) -> list[Change]:
     changes: list[Change] = []
     written: set[str] = set()
@@ -332,7 +400,7 @@ def _changes(
         for image in lesson.images:
             if image.path not in written:
                 written.add(image.path)
-                changes.append(Write(image.path, (folder / image.key).read_bytes()))
+                changes.append(Write(image.path, blob(image.key)))
     outline, outlined = course_outline(repo, head) if head else (None, {})
     listed = set(outlined)
     if outline is None:

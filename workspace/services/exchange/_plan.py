@@ -133,7 +133,11 @@ def make_plan(
         if unit in course.units:
             unit_title, is_new = course.units[unit], False
         else:
-            unit_title = new_units.get(unit) or _new_unit_title(unit, gathered["units"], suggested)
+            unit_title = (
+                new_units.get(unit)
+                or choice.get("unit_title")
+                or _new_unit_title(unit, gathered["units"], suggested)
+            )
             is_new = True
         lesson = _plan_lesson(
             source,

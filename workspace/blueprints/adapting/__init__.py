@@ -1,0 +1,1 @@
+"""Adapting lessons and courses from other courses."""

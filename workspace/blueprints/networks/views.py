@@ -127,6 +127,8 @@ def home(net: str) -> str:
         .order_by(Activity.created_at.desc(), Activity.id.desc())
         .limit(FEED_LENGTH)
     )
+    upward = service.shared_upward(db.session, network, user)
+    downward = service.shared_downward(db.session, network, user)
     mine = service.membership(db.session, network, user) if user is not None else None
     my_request = None
     if user is not None and mine is None:
@@ -142,6 +144,8 @@ def home(net: str) -> str:
         role_counts=counts,
         member_count=sum(counts.values()),
         children=list(children),
+        upward=upward,
+        downward=downward,
         feed=list(feed),
         mine=mine,
         my_request=my_request,

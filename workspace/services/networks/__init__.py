@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._family import Shared, shared_downward, shared_upward
 from ._joining import (
     Accepted,
     InvitationError,
@@ -44,6 +45,7 @@ from ._networks import (
 
 __all__ = [
     "Accepted",
+    "Shared",
     "InvitationError",
     "LAST_LEADER",
     "NetworkError",
@@ -51,6 +53,8 @@ __all__ = [
     "ROLE_ORDER",
     "SLUG_PATTERN",
     "accept_invitation",
+    "shared_downward",
+    "shared_upward",
     "add_member",
     "check_invitation",
     "check_slug",

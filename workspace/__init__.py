@@ -76,6 +76,10 @@ def register_jobs(app: Flask) -> None:
     jobs.register("notify.invited", notifications.on_invited)
     jobs.register("notify.join_requested", notifications.on_join_requested)
     jobs.register("notify.digest", digest)
+    jobs.register(
+        "repo.housekeep",
+        lambda ctx, course_id, kind: ctx.store.housekeep_now(course_id, kind),
+    )
 
 
 def subscribe(app: Flask) -> None:

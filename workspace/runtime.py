@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from flask_login import current_user
@@ -37,9 +37,22 @@ def repo_store(app: Flask | None = None) -> RepoStore:
             if store is None:
                 from .git import RepoStore
 
-                store = RepoStore(Path(app.config["REPOS_ROOT"]))
+                store = RepoStore(Path(app.config["REPOS_ROOT"]), schedule=_housekeeping(app))
                 app.extensions["repo_store"] = store
     return store
+
+
+def _housekeeping(app: Flask) -> Any:
+    """Return where the store queues housekeeping: the shared Redis queue when there is one
+    (any server's worker may do it), else None (a thread of this process does it)."""
+    jobs = app.extensions.get("jobs")
+    if jobs is None or jobs.mode != "redis":
+        return None
+
+    def schedule(course_id: int, kind: str) -> None:
+        jobs.enqueue("repo.housekeep", course_id=course_id, kind=kind)
+
+    return schedule
 
 
 def settings(app: Flask | None = None) -> Settings:

@@ -166,7 +166,7 @@ def test_the_worker_command_sends_queued_email_from_another_process(
             "WORKSPACE_INSTANCE_PATH": str(tmp_path / "worker-instance"),
         }
         worker = [sys.executable, "-m", "flask", "--app", "workspace", "worker", "--burst"]
-        done = subprocess.run(worker, env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(worker, env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr
         [message] = box.to("ana@school.example")
         assert message["Subject"] == "Hello" and "From a job." in message.get_content()
@@ -176,3 +176,23 @@ def test_the_worker_command_without_redis_says_what_to_set(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0
     assert "WORKSPACE_REDIS_URL" in result.output
+
+
+def test_with_redis_housekeeping_is_queued_for_any_worker(redis_app: Flask, tmp_path: Path) -> None:
+    from workspace.git import Author, Write
+    from workspace.runtime import repo_store
+
+    store = repo_store(redis_app)
+    store.graph_every = 2
+    author = Author("Ana", "ana@users.noreply.example.test")
+    store.create(7, {"README.md": b"First\n"}, author, "Start")
+    with store.open(7) as repo:
+        for n in range(2):
+            repo.commit(
+                [Write("README.md", f"Version {n}\n".encode())], author, "Edit", repo.head()
+            )
+    queue = jobs_of(redis_app)._redis_queue()
+    assert [job.description for job in queue.jobs] == ["repo.housekeep"]
+    assert jobs_of(redis_app).worker(burst=True, fork=False)
+    graphs = store.path_for(7) / "objects" / "info" / "commit-graphs"
+    assert graphs.exists() and any(graphs.iterdir())

@@ -43,8 +43,12 @@ class RepoStore:
         gc_every: int = DEFAULT_GC_EVERY,
         graph_every: int = DEFAULT_GRAPH_EVERY,
         fsync: bool = True,
+        schedule: Callable[[int, str], None] | None = None,
     ) -> None:
         self.root = Path(root)
+        # Where housekeeping goes instead of a thread of this process (a shared job queue):
+        # schedule(course_id, "gc" | "graph").
+        self.schedule = schedule
         self.pool_size = pool_size
         self.gc_every = gc_every
         self.graph_every = graph_every
@@ -196,11 +200,17 @@ class RepoStore:
         loose objects are packed too. The count is shared by all server processes.
         """
         if self.gc_every > 0 and saves % self.gc_every == 0:
-            task: Callable[[Path], None] = partial(housekeep, wait=False)
+            kind, task = "gc", partial(housekeep, wait=False)
         elif self.graph_every > 0 and saves % self.graph_every == 0:
-            task = partial(refresh_commit_graph, wait=False)
+            kind, task = "graph", partial(refresh_commit_graph, wait=False)
         else:
             return
+        if self.schedule is not None:
+            try:
+                self.schedule(course_id, kind)
+                return
+            except Exception:  # a queue that is down must not stop the save: do it here
+                logger.exception("could not queue housekeeping of course %s", course_id)
         with self._lock:
             self._forget_after_fork()
             running = self._housekeepers.get(course_id)
@@ -214,6 +224,11 @@ class RepoStore:
             )
             self._housekeepers[course_id] = thread
         thread.start()
+
+    def housekeep_now(self, course_id: int, kind: str) -> None:
+        """Run a queued housekeeping step ("gc" or "graph") for the course, in this thread."""
+        task = partial(housekeep if kind == "gc" else refresh_commit_graph, wait=False)
+        self._housekeep_quietly(course_id, task)
 
     def _housekeep_quietly(self, course_id: int, task: Callable[[Path], None]) -> None:
         """Run a housekeeping task; a failure must never reach the teacher who saved."""

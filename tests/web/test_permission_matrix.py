@@ -365,6 +365,10 @@ ROUTES = [
     # The lesson named is no adaptation: there is no original to compare with.
     Route("adapting.original", "GET", f"{COURSE}/lessons/{LESSON}/original", "nothing"),
     Route("adapting.bring_in", "POST", f"{COURSE}/lessons/{LESSON}/original", "write"),
+    Route("api.adapt_lesson", "POST", f"/api/v1/n/school/physics/lessons/{LESSON}/adapt", "read"),
+    Route("api.adapt_course", "POST", "/api/v1/n/school/physics/adapt", "read"),
+    Route("api.original", "GET", f"/api/v1/n/school/physics/lessons/{LESSON}/original", "nothing"),
+    Route("api.bring_in", "POST", f"/api/v1/n/school/physics/lessons/{LESSON}/original", "write"),
     # Activity and the inbox.
     Route("activity.network_activity", "GET", "/n/school/activity", "read"),
     Route("activity.course_activity", "GET", f"{COURSE}/activity", "read"),

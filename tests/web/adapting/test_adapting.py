@@ -196,3 +196,37 @@ def test_only_courses_i_may_change_can_receive_an_adaptation(
     assert refused.status_code == 422
     assert "Choose a course you may change" in refused.get_data(as_text=True)
     assert app.test_client().get("/n/national/physics/adapt").status_code == 302  # sign in
+
+
+def test_the_api_adapts_compares_and_asks_for_choices(app: Flask, world: dict[str, Any]) -> None:
+    client = client_as(app, world["teacher"])
+    url = "/api/v1/n/national/physics/lessons/motion/ramps/adapt"
+    answer = client.post(url, json={"course": "lincoln/my-physics"})
+    assert answer.status_code == 201 and answer.get_json()["lessons"] == [COPY]
+    assert client.post(url, json={"course": "national/physics"}).status_code == 403
+    mine = copy_text(world).replace("They time it over one metre.", "Pairs use phones.")
+    commit_files(world["target"], world["teacher"], {COPY: mine}, "Phones")
+    theirs = lesson_file(
+        "Rolling down ramps",
+        BODY.replace("They time it over one metre.", "Time it twice."),
+        duration=45,
+    )
+    commit_files(world["source"], world["author"], {ORIGINAL: theirs}, "Twice")
+    copy_api = "/api/v1/n/lincoln/my-physics/lessons/motion/rolling-down-ramps/original"
+    found = client.get(copy_api).get_json()
+    assert found["changed"] is True and found["original"]["course"] == "national/physics"
+    head = git(world["target"], "rev-parse", "main").strip()
+    asked = client.post(copy_api, json={"base_commit": head})
+    assert asked.status_code == 409
+    [conflict] = asked.get_json()["conflicts"]
+    done = client.post(
+        copy_api,
+        json={
+            "base_commit": head,
+            "choices": {conflict["id"]: "both"},
+            "conflicts": asked.get_json()["fingerprint"],
+        },
+    )
+    assert done.status_code == 200 and done.get_json()["status"] == "saved"
+    text = copy_text(world)
+    assert "Pairs use phones." in text and "Time it twice." in text

@@ -17,6 +17,7 @@ AREAS = (
     "threads",
     "studies",
     "studies.hours",
+    "partners",
     "api",
     "githttp",
 )

@@ -26,7 +26,7 @@ from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
 from ...runtime import ctx
-from ...services import reading, studies, threads
+from ...services import partners, reading, studies, threads
 from ...services.context import LessonRef
 from ...services.courses import network_courses
 from ...services.reading import CourseLinks, LessonLinks, LessonNotFound
@@ -135,6 +135,8 @@ def lesson_page_html(
             pinned=rev != "main",
         )
     placed = threads.lesson_threads(ctx(), ref, view.commit)
+    meta = view.content.meta
+    linked = partners.lesson_resources(ctx(), network, meta.resources) if meta else []
     return render_template(
         "reading/lesson.html",
         network=network,
@@ -148,6 +150,10 @@ def lesson_page_html(
         posted=posted or {},
         kinds=threads.KINDS,
         cycles=studies.lesson_studies(ctx(), row.id, view.path),
+        linked=linked,
+        linkable=partners.linkable_resources(ctx(), network)
+        if access & Access.WRITE and view.is_head
+        else [],
     )
 
 

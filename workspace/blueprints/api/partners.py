@@ -113,9 +113,12 @@ def add_resource(net: str, partner_id: int) -> tuple[dict[str, Any], int]:
     """Add a resource of the organization: 201 with its status, proposed or approved."""
     _network_row, found, granted = _partner(net, partner_id, Access.CURATE)
     data = json_body()
+    standards = data.pop("standards", None)
     values = {name: _text(data, name) for name in ResourceFields.__dataclass_fields__}
-    if isinstance(data.get("standards"), list):
-        values["standards"] = " ".join(str(code) for code in data["standards"])
+    if isinstance(standards, list):
+        values["standards"] = " ".join(str(code) for code in standards)
+    elif standards is not None:
+        values["standards"] = _text({"standards": standards}, "standards")
     resource = partners.add_resource(ctx(acting_user()), found, granted, ResourceFields(**values))
     db.session.commit()
     return {"id": resource.id, "status": resource.status}, 201

@@ -23,7 +23,7 @@ from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Membership, Network, Role, User
 from workspace.runtime import ctx, repo_store, settings
-from workspace.services import studies, threads
+from workspace.services import partners, studies, threads
 from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import save_lesson
@@ -148,6 +148,10 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "teaching": ("ana", f"{COURSE}/studies/1/iterations/1"),
     "hours": ("ana", "/settings/hours"),
     "carpentries-lesson": ("ana", f"{COURSE}/lessons/motion/navigating"),
+    "partners": ("ana", "/n/lab/partners/"),
+    "partner": ("ana", "/n/lab/partners/1"),
+    "resource": ("ana", "/n/lab/partners/resources/2"),
+    "partnerships": ("ana", "/n/lab/partners/partnerships"),
 }
 
 
@@ -216,7 +220,29 @@ def build_course() -> tuple[int, dict[str, str]]:
     seen = studies.NewObservation(4, "Points at the slope.", "Student A")
     studies.observe(ctx(ana), cycle, Access.everything(), 1, seen)
     db.session.commit()
+    add_partners(ana, network, LessonRef(course, "motion", "pendulums"))
     return course.id, {"first": first, "last": saved.commit}
+
+
+def add_partners(ana: User, network: Network, lesson: LessonRef) -> None:
+    """A company with a dataset linked to a lesson and a site visit to ask for."""
+    everything = Access.everything()
+    org = partners.add_partner(
+        ctx(ana),
+        network,
+        everything,
+        partners.PartnerFields("Acme Labs", "company", "https://acme.example", "Test tracks."),
+    )
+    partners.set_logo(ctx(ana), org, everything, "logo.png", png(8), "Acme Labs logo")
+    kinds = (("Pendulum timing data", "dataset"), ("Visit the test track", "site_visit"))
+    made = [
+        partners.add_resource(
+            ctx(ana), org, everything, partners.ResourceFields(t, "https://acme.example/x", k)
+        )
+        for t, k in kinds
+    ]
+    partners.link(ctx(ana), lesson, made[0], everything)
+    db.session.commit()
 
 
 def editor_of(page: Any) -> None:

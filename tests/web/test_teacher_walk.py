@@ -17,7 +17,7 @@ from teacher_language import git_words, visible_text
 from workspace.access import Access
 from workspace.extensions import db
 from workspace.runtime import ctx, repo_store
-from workspace.services import editing, studies, threads
+from workspace.services import editing, partners, studies, threads
 from workspace.services.context import LessonRef
 
 BASE = "/n/school/physics"
@@ -89,6 +89,13 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
     )
     studies.move_phase(ctx(lead), cycle, Access.everything(), "teach")
     db.session.commit()
+    org = partners.add_partner(
+        ctx(lead), network, Access.everything(), partners.PartnerFields("Acme Labs", "company")
+    )
+    fields = partners.ResourceFields("Ramp friction data", "https://acme.example/data", "dataset")
+    data = partners.add_resource(ctx(lead), org, Access.everything(), fields)
+    partners.link(ctx(priya), LessonRef(course, "motion", "ramps"), data, Access.everything())
+    db.session.commit()
     return {
         "ben": clients["ben"],
         "conflict": conflict.get_data(as_text=True),
@@ -125,6 +132,10 @@ def everyday_pages(versions: list[str]) -> dict[str, str]:
         "a teaching": f"{BASE}/studies/1/iterations/1",
         "start a cycle": f"{BASE}/studies/new",
         "my hours": "/settings/hours",
+        "partners": "/n/school/partners/",
+        "a partner": "/n/school/partners/1",
+        "a resource": "/n/school/partners/resources/1",
+        "partnerships": "/n/school/partners/partnerships",
     }
 
 

@@ -65,7 +65,8 @@ def test_the_organization_s_people_propose_resources_and_leaders_add_them_approv
 @pytest.mark.parametrize(
     "address",
     ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "ftp://a.example/x",
-     "vbscript:x", "//acme.example/x", "acme.example/x", "https://", "http:///x", " "],
+     "vbscript:x", "//acme.example/x", "acme.example/x", "https://", "http:///x", " ",
+     "http://[::1", "https://a b.example"],
 )  # fmt: skip
 def test_addresses_other_than_http_and_https_are_refused_with_a_clear_message(
     app: Any, school: dict[str, Any], address: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ...access import Access, permissions
@@ -128,8 +129,11 @@ def add_resource(net: str, partner_id: int) -> tuple[dict[str, Any], int]:
 def resource(net: str, resource_id: int) -> dict[str, Any]:
     """Return the resource and every lesson of the network's courses that links it."""
     network, found, _granted = _resource(net, resource_id, Access.READ)
-    partners.index_network(ctx(), network)
-    db.session.commit()
+    try:
+        partners.index_network(ctx(), network)
+        db.session.commit()
+    except IntegrityError:  # another request indexed the same change at the same moment
+        db.session.rollback()
     lessons = [
         {"course": use.course.slug, "path": use.path, "title": use.title}
         for use in partners.resource_lessons(ctx(), found)

@@ -54,15 +54,19 @@ def web_address(value: str | None, field: str, *, required: bool = True) -> str:
     if len(address) > 1000:
         raise PartnerError("This web address is too long (at most 1,000 characters).", field=field)
     scheme = address.split(":", 1)[0].lower() if ":" in address else ""
-    parts = urlsplit(address)
-    if scheme not in ("http", "https") or parts.scheme.lower() not in ("http", "https"):
+    try:
+        parts = urlsplit(address)
+        hostname = parts.hostname
+    except ValueError:  # such as an unclosed [ in the site's name
+        parts, hostname = None, None
+    if scheme not in ("http", "https") or (parts and parts.scheme.lower() not in ("http", "https")):
         shown = f"\u201c{scheme}:\u201d addresses are" if scheme else "This is"
         raise PartnerError(
             f"{shown} not accepted: a web address must start with http:// or https:// "
             "(such as https://example.org/data).",
             field=field,
         )
-    if not parts.hostname or _CONTROL.search(address) or "\\" in address:
+    if not hostname or _CONTROL.search(address) or "\\" in address:
         raise PartnerError(
             "This web address is not complete: write it as https://example.org/page.",
             field=field,

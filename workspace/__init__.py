@@ -91,6 +91,7 @@ def subscribe(app: Flask) -> None:
     bus.subscribe(CourseChanged, log_change)
     follow_lessons_with_threads(app)
     follow_network_life(app)
+    index_resource_links(app)
     watch_commits()
 
     @app.after_request
@@ -209,3 +210,22 @@ def follow_lessons_with_threads(app: Flask) -> None:
     bus.subscribe(LessonRenamed, renamed)
     bus.subscribe(LessonDeleted, deleted)
     bus.subscribe(CoursePushed, pushed)
+
+
+def index_resource_links(app: Flask) -> None:
+    """Return nothing; keep the index of which lessons link which partner resources at each
+    course's newest version, whatever changed the course (a save, a rename, a push...)."""
+    from .events import CourseChanged
+    from .extensions import db
+    from .runtime import ctx, event_bus
+    from .services import partners
+
+    def changed(event: CourseChanged) -> None:
+        try:
+            partners.index_course(ctx(app=app), event.course_id)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+
+    event_bus(app).subscribe(CourseChanged, changed)

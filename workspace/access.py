@@ -19,6 +19,8 @@ from .models import (
     CourseRedirect,
     Membership,
     Network,
+    Partner,
+    PartnerMember,
     Phase,
     Role,
     Study,
@@ -39,15 +41,19 @@ class Access(enum.IntFlag):
     COMMENT = enum.auto()  # review threads, observations when invited
     WRITE = enum.auto()  # edit lessons, run cycles, link resources, create courses
     MANAGE = enum.auto()  # members, settings, approve partner resources
+    # Speak for partner organizations: in a network, propose one (the partner role); asked
+    # with `partner=`, manage that one's profile, resources and requests (its own people, and
+    # leaders for every organization).
+    CURATE = enum.auto()
 
     @classmethod
     def everything(cls) -> Access:
-        return cls.READ | cls.COMMENT | cls.WRITE | cls.MANAGE
+        return cls.READ | cls.COMMENT | cls.WRITE | cls.MANAGE | cls.CURATE
 
 
 ROLE_ACCESS: dict[str, Access] = {
     Role.READER.value: Access.READ | Access.COMMENT,
-    Role.PARTNER.value: Access.READ | Access.COMMENT,
+    Role.PARTNER.value: Access.READ | Access.COMMENT | Access.CURATE,
     Role.MEMBER.value: Access.READ | Access.COMMENT | Access.WRITE,
     Role.LEADER.value: Access.everything(),
 }
@@ -88,11 +94,14 @@ def permissions(
     *,
     token_scope: str | None = None,
     session: Session | None = None,
+    partner: Partner | None = None,
 ) -> Access:
     """Return what `user` may do in `network` (or in `course`, which belongs to it).
 
     Anonymous users may read public networks. A read-scoped personal access token caps the
-    result at READ. An archived course is read-only for everyone.
+    result at READ. An archived course is read-only for everyone. With `partner` (one of the
+    network's partner organizations), CURATE is for the people of that organization who
+    belong to the network, and for its leaders.
     """
     session = session or _session_of(network)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
@@ -107,11 +116,25 @@ def permissions(
             granted = Access.READ
         if network.is_public:
             granted |= Access.READ
+        if partner is not None and not granted & Access.MANAGE:
+            granted &= ~Access.CURATE
+            if member is not None and _speaks_for(session, user, partner):
+                granted |= Access.CURATE
+    if partner is not None and partner.network_id != network.id:
+        granted &= ~Access.CURATE
     if token_scope == TokenScope.READ.value:
         granted &= Access.READ
     if course is not None and course.is_archived:
         granted &= ~Access.WRITE
     return granted
+
+
+def _speaks_for(session: Session, user: User, partner: Partner) -> bool:
+    """Return True if `user` is one of the people of the partner organization."""
+    found = session.scalar(
+        select(PartnerMember.id).filter_by(partner_id=partner.id, user_id=user.id).limit(1)
+    )
+    return found is not None
 
 
 def readable_networks(user: User | None) -> ColumnElement[bool]:

@@ -24,7 +24,7 @@ from workspace.extensions import db
 from workspace.git import Write
 from workspace.models import Membership, Network, Role, User
 from workspace.runtime import ctx, repo_store, settings
-from workspace.services import adapting, exchange, studies, threads
+from workspace.services import adapting, exchange, partners, studies, threads
 from workspace.services.context import LessonRef
 from workspace.services.courses import CourseFields, create_course
 from workspace.services.editing import save_lesson
@@ -158,6 +158,10 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "person-activity": ("ana", "/people/ben"),
     "import-preview": ("ana", COURSE + "/import/{import}"),
     "imported-lesson": ("ana", f"{COURSE}/lessons/measuring-motion/why-measure-motion"),
+    "partners": ("ana", "/n/lab/partners/"),
+    "partner": ("ana", "/n/lab/partners/1"),
+    "resource": ("ana", "/n/lab/partners/resources/2"),
+    "partnerships": ("ana", "/n/lab/partners/partnerships"),
 }
 
 
@@ -235,6 +239,7 @@ def build_course() -> tuple[int, dict[str, str]]:
     adapting.adapt(ctx(ana), course, course, [("motion", "pendulums")])
     later = repo_text(course.id, "units/motion/lessons/pendulums.md").replace("twenty", "thirty")
     save_lesson(ctx(ben), pendulums, later, repo_head(course.id), "Even more swings")
+    add_partners(ana, network, LessonRef(course, "motion", "pendulums"))
     return course.id, {"first": first, "last": saved.commit, "import": waiting.id}
 
 
@@ -246,6 +251,27 @@ def repo_head(course_id: int) -> str:
 def repo_text(course_id: int, path: str) -> str:
     with repo_store().open(course_id) as repo:
         return repo.read_file(path, "main").decode()
+
+
+def add_partners(ana: User, network: Network, lesson: LessonRef) -> None:
+    """A company with a dataset linked to a lesson and a site visit to ask for."""
+    everything = Access.everything()
+    org = partners.add_partner(
+        ctx(ana),
+        network,
+        everything,
+        partners.PartnerFields("Acme Labs", "company", "https://acme.example", "Test tracks."),
+    )
+    partners.set_logo(ctx(ana), org, everything, "logo.png", png(8), "Acme Labs logo")
+    kinds = (("Pendulum timing data", "dataset"), ("Visit the test track", "site_visit"))
+    made = [
+        partners.add_resource(
+            ctx(ana), org, everything, partners.ResourceFields(t, "https://acme.example/x", k)
+        )
+        for t, k in kinds
+    ]
+    partners.link(ctx(ana), lesson, made[0], everything)
+    db.session.commit()
 
 
 def editor_of(page: Any) -> None:

@@ -13,7 +13,8 @@ from workspace.extensions import db
 from workspace.models import Course, Network, User
 
 R, C, W, M = Access.READ, Access.COMMENT, Access.WRITE, Access.MANAGE
-EVERYTHING = R | C | W | M
+CU = Access.CURATE  # speak for partner organizations
+EVERYTHING = R | C | W | M | CU
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ PRIVATE_TABLE = [
     ("anonymous", Access.NONE),
     ("outsider", Access.NONE),
     ("reader", R | C),
-    ("partner", R | C),
+    ("partner", R | C | CU),  # may propose a partner organization
     ("member", R | C | W),
     ("lead", EVERYTHING),
     ("admin", EVERYTHING),
@@ -104,8 +105,8 @@ def test_token_scope_caps_what_a_token_may_do(
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("lead", R | C | M),
-        ("admin", R | C | M),
+        ("lead", R | C | M | CU),
+        ("admin", R | C | M | CU),
         ("member", R | C),
         ("reader", R | C),
         ("parent_lead", R),
@@ -154,3 +155,23 @@ def test_removed_membership_takes_access_away(people: dict) -> None:
             db.session.delete(m)
     db.session.commit()
     assert permissions(member, school) == Access.NONE
+
+
+def test_curating_one_organization_is_for_its_people_and_the_leaders(people: dict) -> None:
+    from workspace.models import Partner, PartnerMember
+
+    school = people["school"]
+    theirs = Partner(network_id=school.id, name="Acme", kind="company")
+    other = Partner(network_id=school.id, name="Beta", kind="company")
+    db.session.add_all([theirs, other])
+    db.session.flush()
+    db.session.add(PartnerMember(partner_id=theirs.id, user_id=people["partner"].id))
+    db.session.commit()
+    assert permissions(people["partner"], school, partner=theirs) == R | C | CU
+    assert permissions(people["partner"], school, partner=other) == R | C
+    assert permissions(people["member"], school, partner=theirs) == R | C | W
+    assert permissions(people["lead"], school, partner=other) == EVERYTHING
+    # Someone linked to the organization who has left the network speaks for it no more.
+    assert permissions(people["outsider"], school, partner=theirs) == Access.NONE
+    # A read-only token reads, whoever holds it.
+    assert permissions(people["partner"], school, partner=theirs, token_scope="read") == R

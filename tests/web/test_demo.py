@@ -30,8 +30,9 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(app, runn
         head = repo.head()
         history = repo.history(limit=50).commits
     # The course, two units and three lessons by three teachers, a lesson Priya imported
-    # from a Carpentries-style lesson, then Sam's revision that outdates a review thread.
-    assert len(history) == 8
+    # from a Carpentries-style lesson, Sam's revision that outdates one of the demo's review
+    # threads, and Priya linking a partner's dataset.
+    assert len(history) == 9
     assert "Imported 1 lesson from properties-of-matter.zip" in [c.message.strip() for c in history]
     assert len({c.author_name for c in history}) == 3
     threads = db.session.scalars(select(Thread)).all()
@@ -59,6 +60,12 @@ def test_seed_demo_prints_a_login_and_running_it_twice_changes_nothing(app, runn
         "Where does the warmth come from?"
         in client.get(f"/n/chem-collab/chemistry/studies/{cycle.id}").text
     )
+
+    lesson = client.get("/n/chem-collab/chemistry/lessons/energy/calorimetry").text
+    assert "Hand warmer temperature curves from our lab" in lesson
+    assert "Greenfield Chemicals" in lesson
+    directory = client.get("/n/chem-collab/partners/").text
+    assert "Riverside Unified School District" in directory
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output

@@ -28,10 +28,10 @@ from unchanged import unchanged
 
 from workspace.access import Access
 from workspace.extensions import db
-from workspace.models import Invitation, JoinRequest, LoginSession, TokenScope, User
+from workspace.models import Invitation, JoinRequest, LoginSession, Resource, TokenScope, User
 from workspace.models._base import utcnow
 from workspace.runtime import ctx, repo_store
-from workspace.services import exchange, studies, threads
+from workspace.services import exchange, partners, studies, threads
 from workspace.services.accounts import issue_token
 from workspace.services.context import LessonRef
 
@@ -39,6 +39,13 @@ ROLES = ("anonymous", "outsider", "reader", "partner", "member", "leader")
 # What each role may do in the network, from the weakest: its rank among the needs below.
 RANK = {"reader": 2, "partner": 2, "member": 3, "leader": 4}
 NEEDS = {"read": 1, "comment": 2, "write": 3, "manage": 4}
+# Partner areas: the roles that get past the check besides leaders (the world's partner
+# speaks for its organization; the member asked for its visit).
+PARTNER_NEEDS = {
+    "curate": {"partner"},
+    "link": {"partner", "member"},
+    "parties": {"partner", "member"},
+}
 COURSE = "/n/school/physics"
 LESSON = "getting-started/first-lesson"
 
@@ -55,7 +62,7 @@ class Route:
     endpoint: str
     method: str
     url: str
-    need: str
+    need: str  # also "curate", "link" and "parties": see PARTNER_NEEDS
     # Run after the others: an allowed request may change the world the next ones see.
     last: bool = False
     # What the request sends ({head} and the other ids are filled in); empty by default.
@@ -267,6 +274,85 @@ ROUTES = [
         form=(("phase", "debrief"),),
         last=True,
     ),
+    # Partners (the organization is the partner's: "curate" is its people and the leaders;
+    # "link" adds lesson writers; "parties" is a request's teacher, the organization, leaders)
+    Route("partners.directory", "GET", "/n/school/partners/", "read"),
+    Route("partners.partnerships", "GET", "/n/school/partners/partnerships", "comment"),
+    Route("partners.new_partner", "GET", "/n/school/partners/new", "curate"),
+    Route("partners.new_partner", "POST", "/n/school/partners/new", "curate"),
+    Route("partners.partner", "GET", "/n/school/partners/{org}", "read"),
+    Route("partners.logo", "GET", "/n/school/partners/{org}/logo", "read"),
+    Route("partners.edit_partner", "GET", "/n/school/partners/{org}/edit", "curate"),
+    Route("partners.edit_partner", "POST", "/n/school/partners/{org}/edit", "curate"),
+    Route("partners.upload_logo", "POST", "/n/school/partners/{org}/logo", "curate"),
+    Route("partners.approve_partner", "POST", "/n/school/partners/{org}/approve", "manage"),
+    Route(
+        "partners.add_person",
+        "POST",
+        "/n/school/partners/{org}/people",
+        "manage",
+        form=(("user", "member"),),
+    ),
+    Route("partners.add_agreement", "POST", "/n/school/partners/{org}/agreements", "manage"),
+    Route("partners.add_grant", "POST", "/n/school/partners/{org}/grants", "manage"),
+    Route("partners.new_resource", "GET", "/n/school/partners/{org}/resources/new", "curate"),
+    Route("partners.new_resource", "POST", "/n/school/partners/{org}/resources/new", "curate"),
+    Route("partners.resource", "GET", "/n/school/partners/resources/{resource}", "read"),
+    Route(
+        "partners.edit_resource", "GET", "/n/school/partners/resources/{resource}/edit", "curate"
+    ),
+    Route(
+        "partners.edit_resource", "POST", "/n/school/partners/resources/{resource}/edit", "curate"
+    ),
+    Route(
+        "partners.link_to_lesson",
+        "POST",
+        "/n/school/partners/resources/{resource}/link",
+        "link",
+        form=(("lesson", f"physics/{LESSON}"),),
+    ),
+    Route(
+        "partners.ask",
+        "POST",
+        "/n/school/partners/resources/{visit}/requests",
+        "write",
+        form=(("dates", "Any Tuesday"), ("class_info", "Grade 9")),
+    ),
+    Route("partners.request_page", "GET", "/n/school/partners/requests/{asked}", "parties"),
+    Route(
+        "partners.answer",
+        "POST",
+        "/n/school/partners/requests/{asked}",
+        "parties",
+        form=(("action", "write"), ("message", "Thank you")),
+    ),
+    Route(
+        "partners.link_lesson",
+        "POST",
+        f"{COURSE}/lessons/{LESSON}/resources",
+        "link",
+        form=(("resource_id", "{resource}"),),
+    ),
+    Route(
+        "partners.unlink_lesson",
+        "POST",
+        f"{COURSE}/lessons/{LESSON}/resources/{{resource}}/unlink",
+        "link",
+        last=True,
+    ),
+    Route(
+        "partners.approve_resource",
+        "POST",
+        "/n/school/partners/resources/{resource}/approve",
+        "manage",
+    ),
+    Route(
+        "partners.retire_resource",
+        "POST",
+        "/n/school/partners/resources/{resource}/retire",
+        "manage",
+        last=True,
+    ),
     Route("courses.settings", "GET", f"{COURSE}/settings", "manage"),
     Route("courses.settings", "POST", f"{COURSE}/settings", "manage"),
     Route("courses.delete", "GET", f"{COURSE}/settings/delete", "manage"),
@@ -401,6 +487,35 @@ ROUTES = [
         "uploader",
         last=True,
     ),
+    # Partners and resources
+    Route("api.add_partner", "POST", "/api/v1/n/school/partners", "curate"),
+    Route("api.add_resource", "POST", "/api/v1/n/school/partners/{org}/resources", "curate"),
+    Route("api.resource", "GET", "/api/v1/n/school/resources/{resource}", "read"),
+    Route(
+        "api.approve_resource", "POST", "/api/v1/n/school/resources/{resource}/approve", "manage"
+    ),
+    Route(
+        "api.retire_resource",
+        "POST",
+        "/api/v1/n/school/resources/{resource}/retire",
+        "manage",
+        last=True,
+    ),
+    Route(
+        "api.link",
+        "POST",
+        f"/api/v1/n/school/physics/lessons/{LESSON}/resources",
+        "link",
+        form=(("resource_id", "{resource}"),),
+    ),
+    Route(
+        "api.unlink",
+        "DELETE",
+        f"/api/v1/n/school/physics/lessons/{LESSON}/resources",
+        "link",
+        last=True,
+        form=(("resource_id", "{resource}"),),
+    ),
     # Deleting the lesson, archiving the course (it stops every later write) and leaving (it
     # ends the role) change what the next requests see: these go last, in this order.
     Route("editor.delete_lesson", "POST", f"{COURSE}/edit/{LESSON}/delete", "write", True),
@@ -468,9 +583,34 @@ def world(make_user: Any, make_network: Any) -> dict[str, Any]:
     with_ids |= {"study": cycle.id, "study_member": cycle.team[0].id, "work": work.id}
     upload = exchange.Upload("lesson.md", b"# An imported lesson\n")
     with_ids["import"] = exchange.start_import(ctx(data["lead"]), data["course"], [upload]).id
+    with_ids |= _partner_ids(data)
     with repo_store().open(data["course"].id) as repo:
         data["ids"] = {**with_ids, "head": repo.head()}
     return data
+
+
+def _partner_ids(data: dict[str, Any]) -> dict[str, int]:
+    """Return the ids of the partner organization (the partner speaks for it, it has a logo),
+    an approved resource, a site visit the member asked for, and a proposed resource (which
+    only the organization's people and the leaders see)."""
+    lead, everything = ctx(data["lead"]), Access.everything()
+    org = partners.add_partner(
+        lead, data["network"], everything, partners.PartnerFields("Acme Labs", "company")
+    )
+    partners.add_person(lead, org, everything, data["partner"].username)
+    partners.set_logo(lead, org, everything, "logo.png", png(4), "Acme Labs logo")
+    made = {}
+    for key, kind in (("resource", "dataset"), ("visit", "site_visit"), ("proposed", "video")):
+        fields = partners.ResourceFields(f"A {kind}", "https://acme.example/x", kind)
+        curator = ctx(data["partner"]) if key == "proposed" else lead
+        access = Access.READ | Access.CURATE if key == "proposed" else everything
+        made[key] = partners.add_resource(curator, org, access, fields).id
+    visit = db.session.get(Resource, made["visit"])
+    asked = partners.ask(
+        ctx(data["member"]), visit, Access.READ | Access.WRITE, "Any Monday", "Grade 9", "Hi"
+    )
+    db.session.commit()
+    return {**made, "org": org.id, "asked": asked.id}
 
 
 def expected(route: Route, role: str) -> set[str]:
@@ -497,6 +637,10 @@ def expected(route: Route, role: str) -> set[str]:
         return (
             {"403"} if RANK[role] < NEEDS["write"] else {"allowed" if role == "leader" else "404"}
         )
+    if route.need in PARTNER_NEEDS:
+        allowed = role in PARTNER_NEEDS[route.need]
+        refused = "404" if route.need == "parties" else "403"
+        return {"allowed"} if allowed or role == "leader" else {refused}
     return {"allowed"} if RANK[role] >= NEEDS[route.need] else {"403"}
 
 

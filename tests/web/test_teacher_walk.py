@@ -18,7 +18,7 @@ from teacher_language import git_words, visible_text
 from workspace.access import Access
 from workspace.extensions import db
 from workspace.runtime import ctx, repo_store
-from workspace.services import editing, exchange, studies, threads
+from workspace.services import editing, exchange, partners, studies, threads
 from workspace.services.context import LessonRef
 
 BASE = "/n/school/physics"
@@ -92,6 +92,13 @@ def walk(app: Any, make_user: Any, make_network: Any) -> dict[str, Any]:
     db.session.commit()
     upload = exchange.Upload("measuring-motion.zip", workbench_zip())
     waiting = exchange.start_import(ctx(ben), course, [upload])
+    org = partners.add_partner(
+        ctx(lead), network, Access.everything(), partners.PartnerFields("Acme Labs", "company")
+    )
+    fields = partners.ResourceFields("Ramp friction data", "https://acme.example/data", "dataset")
+    data = partners.add_resource(ctx(lead), org, Access.everything(), fields)
+    partners.link(ctx(priya), LessonRef(course, "motion", "ramps"), data, Access.everything())
+    db.session.commit()
     return {
         "import": waiting.id,
         "ben": clients["ben"],
@@ -137,6 +144,10 @@ def everyday_pages(versions: list[str], import_id: str) -> dict[str, str]:
         "course activity": f"{BASE}/activity",
         "a teacher's activity": "/people/priya",
         "an import's preview": f"{BASE}/import/{import_id}",
+        "partners": "/n/school/partners/",
+        "a partner": "/n/school/partners/1",
+        "a resource": "/n/school/partners/resources/1",
+        "partnerships": "/n/school/partners/partnerships",
     }
 
 

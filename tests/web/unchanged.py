@@ -4,13 +4,14 @@
         response = client.post(...)
     assert response.status_code == 403
 
-On entry it snapshots what a write could change: every row of the tables people share
-(users, networks, memberships, invitations, join requests, courses, course redirects and the
-activity feed) and, for every repository under REPOS_ROOT, all of its refs (so the head of
-`main`). On exit it takes the snapshot again and fails, naming each difference, if anything
-moved. The snapshot is the whole site, not just the course or network named, so a refused
-write cannot change a neighbour either. `course=` and `network=` say what the test is
-about; the snapshot checks they are in it, so two empty snapshots never pass for "unchanged".
+On entry it snapshots what a write could change: every row of the tables people share (users,
+networks, memberships, invitations, join requests, courses, course redirects, the activity feed,
+and the partners' catalog, requests, agreements and grants) and, for every repository under
+REPOS_ROOT, all of its refs (so the head of `main`). On exit it takes the snapshot again and
+fails, naming each difference, if anything moved. The snapshot is the whole site, not just the
+course or network named, so a refused write cannot change a neighbour either. `course=` and
+`network=` say what the test is about; the snapshot checks they are in it, so two empty
+snapshots never pass for "unchanged".
 
 Left out on purpose: caches (rendered HTML, lesson summaries), who has a lesson open, a
 teacher's own unsaved drafts, login attempts and token use times, which reads and refused
@@ -40,6 +41,14 @@ SHARED_TABLES = (
     "courses",
     "course_redirects",
     "activities",
+    "partners",
+    "partner_members",
+    "resources",
+    "resource_requests",
+    "resource_request_events",
+    "pd_agreements",
+    "grants",
+    "grant_reports",
 )
 
 Rows = dict[Any, dict[str, Any]]

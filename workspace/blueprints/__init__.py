@@ -21,6 +21,7 @@ AREAS = (
     "notifications.views",
     "activity.views",
     "adapting.views",
+    "partners",
     "api",
     "githttp",
 )

@@ -196,4 +196,13 @@ def text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str
     return value
 
 
-from . import adapting, courses, imports, lessons, notifications, studies, threads  # noqa: E402, F401  (their views register on `bp`)
+from . import (  # noqa: E402, F401  (their views register on `bp`)
+    adapting,
+    courses,
+    imports,
+    lessons,
+    notifications,
+    partners,
+    studies,
+    threads,
+)

@@ -7,6 +7,7 @@ attach to the same blueprint. Every view first asks access.require_network, whic
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,7 +19,9 @@ from ...access import Access, permissions, readable_networks
 from ...extensions import db
 from ...forms.networks import NO_PARENT, JoinRequestForm, NetworkSettingsForm, NewNetworkForm
 from ...models import Activity, JoinRequest, Network, NetworkKind, Role, User
+from ...runtime import ctx
 from ...services import networks as service
+from ...services import partners
 from ...services.networks import NetworkError
 from .._guards import require_network
 from ._shared import bp, require_manager, show_error, sign_in_first, signed_in_user
@@ -136,6 +139,7 @@ def home(net: str) -> str:
             select(JoinRequest).filter_by(network_id=network.id, user_id=user.id, status="pending")
         )
     manage = bool(access & Access.MANAGE)
+    reports = partners.upcoming_reports(ctx(), network, date.today()) if manage else []
     return render_template(
         "networks/home.html",
         network=network,
@@ -150,6 +154,7 @@ def home(net: str) -> str:
         mine=mine,
         my_request=my_request,
         waiting=service.pending_request_count(db.session, network) if manage else 0,
+        reports=reports,
     )
 
 

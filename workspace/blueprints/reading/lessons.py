@@ -27,7 +27,7 @@ from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
 from ...runtime import ctx
-from ...services import adapting, reading, studies, threads
+from ...services import adapting, partners, reading, studies, threads
 from ...services.context import LessonRef
 from ...services.courses import network_courses
 from ...services.reading import CourseLinks, LessonLinks, LessonNotFound
@@ -139,6 +139,7 @@ def lesson_page_html(
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     meta = view.content.meta
     mark = adapting.marked(meta.based_on) if meta is not None else None
+    linked = partners.lesson_resources(ctx(), network, meta.resources) if meta else []
     return render_template(
         "reading/lesson.html",
         original=adapting.original_of(ctx(), mark, viewer) if mark else None,
@@ -154,6 +155,10 @@ def lesson_page_html(
         posted=posted or {},
         kinds=threads.KINDS,
         cycles=studies.lesson_studies(ctx(), row.id, view.path),
+        linked=linked,
+        linkable=partners.linkable_resources(ctx(), network)
+        if access & Access.WRITE and view.is_head
+        else [],
     )
 
 

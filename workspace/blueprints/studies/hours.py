@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...access import Access
+from ...models import User
 from ...runtime import ctx
-from ...services import studies
+from ...services import partners, studies
 from .._guards import require_network
 
 bp = Blueprint("hours", __name__)
@@ -21,6 +22,20 @@ def _csv(text: str, name: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _agreements(networks: list[int]) -> list[str]:
+    """Return the PD-credit agreements of these networks' districts, one line each."""
+    lines = []
+    for a in partners.agreements_in(ctx(), networks):
+        cap = f"up to {a.hours_cap} hours per teacher" if a.hours_cap else "no hours cap"
+        contact = f"; contact: {a.contact}" if a.contact else ""
+        lines.append(f"{a.partner.name} ({a.partner.network.name}): {a.activities}; {cap}{contact}")
+    return lines
+
+
+def _mine(user: User) -> list[int]:
+    return [m.network_id for m in user.memberships]
 
 
 @bp.get("/settings/hours")
@@ -34,6 +49,7 @@ def my_hours() -> ResponseReturnValue:
         total=studies.total_minutes(rows),
         who=current_user,
         network=None,
+        agreements=_agreements(_mine(current_user)),
     )
 
 
@@ -42,7 +58,8 @@ def my_hours() -> ResponseReturnValue:
 def my_hours_csv() -> ResponseReturnValue:
     """Your hours as CSV."""
     rows = studies.hours_of(ctx(), current_user)
-    return _csv(studies.hours_csv(rows), f"pd-hours-{current_user.username}.csv")
+    agreements = _agreements(_mine(current_user))
+    return _csv(studies.hours_csv(rows, agreements), f"pd-hours-{current_user.username}.csv")
 
 
 @bp.get("/n/<net>/hours")
@@ -57,6 +74,7 @@ def network_hours(net: str) -> ResponseReturnValue:
         total=studies.total_minutes(rows),
         who=None,
         network=network,
+        agreements=_agreements([network.id]),
     )
 
 
@@ -66,4 +84,5 @@ def network_hours_csv(net: str) -> ResponseReturnValue:
     """The network's hours as CSV (leaders)."""
     network, _access = require_network(net, Access.MANAGE)
     rows = studies.network_hours(ctx(), network)
-    return _csv(studies.hours_csv(rows), f"pd-hours-{network.slug}.csv")
+    agreements = _agreements([network.id])
+    return _csv(studies.hours_csv(rows, agreements), f"pd-hours-{network.slug}.csv")

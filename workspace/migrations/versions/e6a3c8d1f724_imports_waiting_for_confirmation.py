@@ -1,7 +1,7 @@
 """imports waiting for confirmation
 
 Revision ID: e6a3c8d1f724
-Revises: b5d1f7a3c096
+Revises: d8f2a6c4e519
 Create Date: 2026-12-06 20:44:32
 
 - course_imports: an upload of lessons waiting for its preview to be confirmed (its files
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e6a3c8d1f724'
-down_revision = 'b5d1f7a3c096'
+down_revision = 'd8f2a6c4e519'
 branch_labels = None
 depends_on = None
 

@@ -15,13 +15,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...access import Access
-from ...models import Course, Membership, Network, NetworkKind, Role, RoleKind, User, Visibility
+from ...models import (
+    Course,
+    Membership,
+    Network,
+    NetworkKind,
+    Partner,
+    Role,
+    RoleKind,
+    User,
+    Visibility,
+)
 from ..accounts import create_account
 from ..context import Ctx, LessonRef, Settings
 from ..courses import CourseFields, create_course
 from ..editing import create_lesson, create_unit, save_lesson
 from ..exchange import Upload, commit_import, start_import
 from ..networks import create_network
+from ..partners import (
+    PartnerFields,
+    ResourceFields,
+    add_agreement,
+    add_partner,
+    add_person,
+    add_resource,
+    approve_resource,
+    link,
+)
 from ..studies import (
     NewObservation,
     NewStudy,
@@ -109,6 +129,9 @@ def seed_demo(ctx: Ctx) -> Iterator[str]:
         _import_carpentries(ctx, course, users["priya"])
         _add_threads(ctx, course, users)
     session.commit()
+    if session.scalar(select(Partner).filter_by(network_id=network.id)) is None:
+        _add_partners(ctx, network, course, users)
+        session.commit()
 
     yield f"Demo network: /n/{network.slug}/  course: /n/{network.slug}/{course.slug}/"
     yield f"Sign in as maria / {DEMO_PASSWORD} (a network leader)"
@@ -287,3 +310,68 @@ def _add_cycle(ctx: Ctx, ref: LessonRef, users: dict[str, User]) -> None:
     next_turn(lead, cycle, everything, iteration)
     move_phase(lead, cycle, everything, "revise")
     ctx.session.commit()
+
+
+COMPANY = PartnerFields(
+    "Greenfield Chemicals",
+    "company",
+    "https://greenfield-chemicals.example",
+    "A specialty chemicals maker whose engineers share lab data and host class visits.",
+    "Dana Whitfield",
+    "dana@demo.example",
+)
+RESOURCES = [
+    ResourceFields(
+        "Hand warmer temperature curves from our lab",
+        "https://greenfield-chemicals.example/data/hand-warmers.csv",
+        "dataset",
+        "Temperature every 10 seconds for open and sealed iron hand warmers, 20 minutes each.",
+        "9-12",
+        "HS-PS3-4, HS-PS1-4",
+        "CC BY 4.0",
+    ),
+    ResourceFields(
+        "Visit the Greenfield quality lab",
+        "https://greenfield-chemicals.example/visits",
+        "site_visit",
+        "A morning in the quality-control lab: calorimetry and titration as chemists do them.",
+        "9-12",
+        "",
+        "",
+        "Tuesdays and Thursdays, up to 30 students; book four weeks ahead.",
+    ),
+]
+DISTRICT = PartnerFields(
+    "Riverside Unified School District",
+    "district",
+    "https://riverside-usd.example",
+    "Credits the network's lesson study as professional development for its teachers.",
+)
+
+
+def _add_partners(ctx: Ctx, network: Network, course: Course, users: dict[str, User]) -> None:
+    """A company whose person is Dana (a dataset linked to the calorimetry lesson, and a site
+    visit), and a district that credits lesson study as professional development."""
+    lead, everything = ctx.acting(users["maria"]), Access.everything()
+    company = add_partner(lead, network, everything, COMPANY)
+    add_person(lead, company, everything, "dana")
+    dana = ctx.acting(users["dana"])
+    offered = [add_resource(dana, company, Access.READ | Access.CURATE, r) for r in RESOURCES]
+    for resource in offered:
+        approve_resource(lead, resource, everything)
+    ctx.session.commit()
+    link(
+        ctx.acting(users["priya"]),
+        LessonRef(course, "energy", "calorimetry"),
+        offered[0],
+        everything,
+    )
+    district = add_partner(lead, network, everything, DISTRICT)
+    add_agreement(
+        lead,
+        district,
+        everything,
+        "Lesson-study planning meetings, research lessons and debriefs",
+        30,
+        "Professional learning office, pd@riverside-usd.example",
+    )

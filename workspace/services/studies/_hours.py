@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -145,8 +146,9 @@ def total_minutes(rows: list[HoursRow]) -> int:
     return sum(r.minutes for r in rows)
 
 
-def hours_csv(rows: list[HoursRow]) -> str:
-    """Return the rows as CSV (one line per person and event, hours with two decimals)."""
+def hours_csv(rows: list[HoursRow], agreements: Sequence[str] = ()) -> str:
+    """Return the rows as CSV (one line per person and event, hours with two decimals), then
+    one line per PD-credit agreement the hours may count under."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -167,6 +169,8 @@ def hours_csv(rows: list[HoursRow]) -> str:
             ]
         )
     writer.writerow(["Total", "", "", "", "", "", "", "", f"{total_minutes(rows) / 60:.2f}"])
+    for agreement in agreements:
+        writer.writerow(["Credit agreement", _cell(agreement)])
     return out.getvalue()
 
 

@@ -75,6 +75,8 @@ def register_jobs(app: Flask) -> None:
     jobs.register("notify.study", notifications.on_study_moved)
     jobs.register("notify.invited", notifications.on_invited)
     jobs.register("notify.join_requested", notifications.on_join_requested)
+    jobs.register("notify.request", notifications.on_request_changed)
+    jobs.register("activity.resource", activity.record_resource)
     jobs.register("notify.digest", digest)
     jobs.register(
         "repo.housekeep",
@@ -103,7 +105,14 @@ def subscribe(app: Flask) -> None:
 def follow_network_life(app: Flask) -> None:
     """Return nothing; have threads, replies, cycle phases, invitations and join requests
     recorded in the activity feeds and told to the people concerned, as jobs."""
-    from .events import Invited, JoinRequested, StudyMoved, ThreadPosted
+    from .events import (
+        Invited,
+        JoinRequested,
+        RequestChanged,
+        ResourceOffered,
+        StudyMoved,
+        ThreadPosted,
+    )
     from .jobs import jobs_of
     from .runtime import event_bus
 
@@ -161,7 +170,22 @@ def follow_network_life(app: Flask) -> None:
             base_url=base_url(),
         )
 
+    def request_changed(event: RequestChanged) -> None:
+        jobs.enqueue(
+            "notify.request",
+            network_id=event.network_id,
+            request_id=event.request_id,
+            actor_id=event.actor_id,
+            action=event.action,
+            base_url=base_url(),
+        )
+
+    def offered(event: ResourceOffered) -> None:
+        jobs.enqueue("activity.resource", resource_id=event.resource_id, actor_id=event.actor_id)
+
     bus = event_bus(app)
+    bus.subscribe(RequestChanged, request_changed)
+    bus.subscribe(ResourceOffered, offered)
     bus.subscribe(ThreadPosted, posted)
     bus.subscribe(StudyMoved, moved)
     bus.subscribe(Invited, invited)

@@ -145,6 +145,25 @@ class JoinRequested(Event):
     user_id: int
 
 
+@dataclass(frozen=True)
+class RequestChanged(Event):
+    """A request to a partner moved: "asked", "accepted", "declined" or "wrote" (a message)."""
+
+    network_id: int
+    request_id: int
+    actor_id: int
+    action: str
+
+
+@dataclass(frozen=True)
+class ResourceOffered(Event):
+    """A leader approved a partner's resource: teachers of the network may use it now."""
+
+    network_id: int
+    resource_id: int
+    actor_id: int
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[E], None]
 

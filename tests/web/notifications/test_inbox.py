@@ -15,8 +15,8 @@ from threads_support import API, client_as, head, make_lesson_school, open_on_qu
 from workspace.access import Access
 from workspace.extensions import db
 from workspace.models import Notification
-from workspace.runtime import ctx
-from workspace.services import networks, studies
+from workspace.runtime import announce, ctx
+from workspace.services import networks, partners, studies
 from workspace.services.context import LessonRef
 
 
@@ -159,3 +159,44 @@ def test_the_inbox_counts_unread_and_marks_them_read(app: Flask, school: dict[st
     someone_else = lead.post("/inbox/read", data={"id": str(first.id), "open": "//evil.example"})
     assert someone_else.headers["Location"].endswith("/inbox")
     assert app.test_client().get("/inbox").status_code == 302  # sign in first
+
+
+def test_a_request_to_a_partner_reaches_its_people_and_the_answer_the_teacher(
+    app: Flask, school: dict[str, Any], mailbox: Mailbox
+) -> None:
+    network, lead = school["network"], school["lead"]
+    org = partners.add_partner(
+        ctx(lead), network, Access.everything(), partners.PartnerFields("Acme Labs", "company")
+    )
+    partners.add_person(ctx(lead), org, Access.everything(), "partner")
+    fields = partners.ResourceFields(
+        "Visit the test track", "https://acme.example/visit", "site_visit"
+    )
+    visit = partners.add_resource(ctx(lead), org, Access.everything(), fields)
+    db.session.commit()
+    announce(app)  # what a request does after committing: tell the subscribers
+    member = client_as(app, school["member"])
+    feed = member.get("/n/school/activity").get_data(as_text=True)
+    assert "Acme Labs offers \u201cVisit the test track\u201d (site visit)" in feed
+    asked = member.post(
+        f"/n/school/partners/resources/{visit.id}/requests",
+        data={"dates": "Any Friday in May", "class_info": "Grade 9, 24", "message": "Please!"},
+    )
+    assert asked.status_code == 302
+    [note] = inbox_of(school["partner"])
+    assert note.kind == "resource_request"
+    assert note.title == "Member asked Acme Labs for \u201cVisit the test track\u201d"
+    assert mailbox.to(school["partner"].email)  # requests are emailed at once by default
+    url = asked.headers["Location"]
+    partner = client_as(app, school["partner"])
+    answer = partner.post(url, data={"action": "accept", "message": "See you on the 12th."})
+    assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:300]
+    [reply] = inbox_of(school["member"])
+    assert (
+        reply.title
+        == "Partner (Acme Labs) accepted the request for \u201cVisit the test track\u201d"
+    )
+    assert reply.excerpt == "See you on the 12th."
+    assert "Visit the test track" not in client_as(app, school["reader"]).get("/inbox").get_data(
+        as_text=True
+    )

@@ -3,6 +3,6 @@ happened: commits (web and push), threads and replies, cycle phases, members."""
 
 from __future__ import annotations
 
-from ._feeds import PAGE, FeedPage, feed, record_study, record_thread
+from ._feeds import PAGE, FeedPage, feed, record_resource, record_study, record_thread
 
-__all__ = ["PAGE", "FeedPage", "feed", "record_study", "record_thread"]
+__all__ = ["PAGE", "FeedPage", "feed", "record_resource", "record_study", "record_thread"]

@@ -110,3 +110,24 @@ def record_study(ctx: Ctx, study_id: int, actor_id: int, to_phase: str) -> None:
         )
     )
     ctx.session.commit()
+
+
+def record_resource(ctx: Ctx, resource_id: int, actor_id: int) -> None:
+    """Add the feed line of a partner resource offered to the network (a job)."""
+    from ...models import Resource
+
+    resource = ctx.session.get(Resource, resource_id)
+    if resource is None:
+        return
+    ctx.session.add(
+        Activity(
+            network_id=resource.network_id,
+            actor_id=actor_id,
+            verb="offered",
+            summary=(
+                f"{resource.partner.name} offers \u201c{resource.title}\u201d "
+                f"({resource.kind_label.lower()})"
+            )[:300],
+        )
+    )
+    ctx.session.commit()

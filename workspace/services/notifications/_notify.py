@@ -422,3 +422,47 @@ def as_json(row: Notification) -> dict[str, Any]:
         "created_at": row.created_at.isoformat(),
         "read": row.read_at is not None,
     }
+
+
+_REQUEST_WORDS = {
+    "asked": "asked {partner} for \u201c{resource}\u201d",
+    "accepted": "accepted the request for \u201c{resource}\u201d",
+    "declined": "declined the request for \u201c{resource}\u201d",
+    "wrote": "wrote about the request for \u201c{resource}\u201d",
+}
+
+
+def on_request_changed(
+    ctx: Ctx, network_id: int, request_id: int, actor_id: int, action: str, base_url: str = ""
+) -> None:
+    """Tell the other side of a request to a partner: its people when the teacher asks or
+    writes, the teacher when the partner answers or writes."""
+    from ...models import ResourceRequest
+
+    request = ctx.session.get(ResourceRequest, request_id)
+    network = ctx.session.get(Network, network_id)
+    actor = ctx.session.get(User, actor_id)
+    if request is None or network is None or actor is None:
+        return
+    resource = request.resource
+    partner = resource.partner
+    if actor.id == request.requester_id:
+        recipients = [person.user for person in partner.people if person.user is not None]
+    else:
+        recipients = [request.requester]
+    who = actor.display_name or actor.username
+    if actor.id != request.requester_id and action in ("accepted", "declined"):
+        who = f"{who} ({partner.name})"
+    words = _REQUEST_WORDS.get(action, _REQUEST_WORDS["wrote"])
+    last = request.history[-1].message if request.history else ""
+    notify(
+        ctx,
+        recipients,
+        K.RESOURCE_REQUEST.value,
+        actor=actor,
+        network=network,
+        title=f"{who} " + words.format(partner=partner.name, resource=resource.title),
+        url=f"/n/{network.slug}/partners/requests/{request.id}",
+        excerpt=last or "",
+        base_url=base_url,
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...access import Access
+from ...events import RequestChanged, defer
 from ...models import (
     Network,
     Partner,
@@ -52,6 +53,8 @@ def ask(
     )
     ctx.session.add(request)
     ctx.session.flush()
+    network = resource.network_id
+    defer(ctx.session.info, RequestChanged(network, request.id, ctx.actor.id, "asked"))
     return request
 
 
@@ -84,6 +87,9 @@ def answer(
     else:
         raise PartnerError("Choose to accept, decline or write a message.", field="action")
     ctx.session.flush()
+    done = request.history[-1].action
+    changed = RequestChanged(request.resource.network_id, request.id, ctx.actor.id, done)
+    defer(ctx.session.info, changed)
     return request
 
 

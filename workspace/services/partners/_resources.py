@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from ...access import Access
 from ...content import InvalidStandard, is_grade_band, normalize_standard
+from ...events import ResourceOffered, defer
 from ...models import (
     Network,
     Partner,
@@ -100,6 +101,8 @@ def add_resource(ctx: Ctx, partner: Partner, access: Access, fields: ResourceFie
     )
     ctx.session.add(resource)
     ctx.session.flush()
+    if leader:
+        defer(ctx.session.info, ResourceOffered(partner.network_id, resource.id, user.id))
     return resource
 
 
@@ -134,7 +137,10 @@ def approve_resource(ctx: Ctx, resource: Resource, access: Access) -> Resource:
             "Approve the organization first: its resources are offered once it is a partner.",
             status=409,
         )
-    return _decide(ctx, resource, access, ResourceStatus.APPROVED)
+    decided = _decide(ctx, resource, access, ResourceStatus.APPROVED)
+    offered = ResourceOffered(resource.network_id, resource.id, ctx.actor.id)
+    defer(ctx.session.info, offered)
+    return decided
 
 
 def retire_resource(ctx: Ctx, resource: Resource, access: Access) -> Resource:

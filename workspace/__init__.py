@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,17 +102,27 @@ def subscribe(app: Flask) -> None:
         return response
 
 
+# What each event of network life becomes: the jobs that record it in the activity feeds and
+# tell the people concerned. A job takes the event's fields it names (and `base_url`, the
+# address emails link to).
+NETWORK_LIFE = {
+    "ThreadPosted": ("activity.thread", "notify.thread"),
+    "StudyMoved": ("activity.study", "notify.study"),
+    "Invited": ("notify.invited",),
+    "JoinRequested": ("notify.join_requested",),
+    "RequestChanged": ("notify.request",),
+    "ResourceOffered": ("activity.resource",),
+}
+
+
 def follow_network_life(app: Flask) -> None:
-    """Return nothing; have threads, replies, cycle phases, invitations and join requests
-    recorded in the activity feeds and told to the people concerned, as jobs."""
-    from .events import (
-        Invited,
-        JoinRequested,
-        RequestChanged,
-        ResourceOffered,
-        StudyMoved,
-        ThreadPosted,
-    )
+    """Return nothing; have threads, replies, cycle phases, invitations, join and resource
+    requests and offered resources recorded in the activity feeds and told to the people
+    concerned, as jobs (NETWORK_LIFE)."""
+    import inspect
+    from dataclasses import asdict
+
+    from . import events
     from .jobs import jobs_of
     from .runtime import event_bus
 
@@ -126,70 +136,21 @@ def follow_network_life(app: Flask) -> None:
             return str(configured).rstrip("/")
         return request.host_url.rstrip("/") if has_request_context() else ""
 
-    def posted(event: ThreadPosted) -> None:
-        where = {
-            "thread_id": event.thread_id,
-            "comment_id": event.comment_id,
-            "actor_id": event.actor_id,
-            "opened": event.opened,
+    def relay(names: tuple[str, ...]) -> Callable[[events.Event], None]:
+        wanted = {
+            name: set(inspect.signature(jobs.registry[name]).parameters) - {"ctx"} for name in names
         }
-        jobs.enqueue("activity.thread", **where)
-        jobs.enqueue("notify.thread", **where, base_url=base_url())
 
-    def moved(event: StudyMoved) -> None:
-        jobs.enqueue(
-            "activity.study",
-            study_id=event.study_id,
-            actor_id=event.actor_id,
-            to_phase=event.to_phase,
-        )
-        jobs.enqueue(
-            "notify.study",
-            study_id=event.study_id,
-            actor_id=event.actor_id,
-            from_phase=event.from_phase,
-            to_phase=event.to_phase,
-            base_url=base_url(),
-        )
+        def enqueue(event: events.Event) -> None:
+            fields = {**asdict(event), "base_url": base_url()}
+            for name, takes in wanted.items():
+                jobs.enqueue(name, **{k: v for k, v in fields.items() if k in takes})
 
-    def invited(event: Invited) -> None:
-        jobs.enqueue(
-            "notify.invited",
-            network_id=event.network_id,
-            invitation_id=event.invitation_id,
-            actor_id=event.actor_id,
-            email=event.email,
-            base_url=base_url(),
-        )
-
-    def asked(event: JoinRequested) -> None:
-        jobs.enqueue(
-            "notify.join_requested",
-            network_id=event.network_id,
-            user_id=event.user_id,
-            base_url=base_url(),
-        )
-
-    def request_changed(event: RequestChanged) -> None:
-        jobs.enqueue(
-            "notify.request",
-            network_id=event.network_id,
-            request_id=event.request_id,
-            actor_id=event.actor_id,
-            action=event.action,
-            base_url=base_url(),
-        )
-
-    def offered(event: ResourceOffered) -> None:
-        jobs.enqueue("activity.resource", resource_id=event.resource_id, actor_id=event.actor_id)
+        return enqueue
 
     bus = event_bus(app)
-    bus.subscribe(RequestChanged, request_changed)
-    bus.subscribe(ResourceOffered, offered)
-    bus.subscribe(ThreadPosted, posted)
-    bus.subscribe(StudyMoved, moved)
-    bus.subscribe(Invited, invited)
-    bus.subscribe(JoinRequested, asked)
+    for kind, names in NETWORK_LIFE.items():
+        bus.subscribe(getattr(events, kind), relay(names))
 
 
 def follow_lessons_with_threads(app: Flask) -> None:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...access import Access
 from ...content.render import without_sections
+from ...content.sections import STUDENT_COPY_HIDES
 from ...extensions import db
 from ...forms.courses import ArchiveForm, CourseForm, CourseSettingsForm, DeleteCourseForm
 from ...git import GitStoreError
@@ -26,7 +27,7 @@ from ...services import reading
 from ...services.courses import CourseError, CourseFields
 from .._guards import require_course, require_network
 from ..reading import reading_caches
-from ..reading.lessons import STUDENT_COPY_HIDES, git_error_page, site_links, version_or_404
+from ..reading.lessons import git_error_page, site_links, version_or_404
 
 bp = Blueprint("courses", __name__)
 bp.register_error_handler(GitStoreError, git_error_page)

@@ -23,6 +23,7 @@ from ...content import InvalidStandard, describe, normalize_standard
 from ...content.errors import ContentError
 from ...content.paths import lesson_path
 from ...content.render import without_sections
+from ...content.sections import STUDENT_COPY_HIDES
 from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
@@ -99,10 +100,6 @@ def _guest(unit: str, lesson: str) -> Guest | None:
         return Guest(path=lesson_path(unit, lesson))
     except ContentError:
         return None
-
-
-# A student copy leaves out what is for teachers, and the answers.
-STUDENT_COPY_HIDES = ("instructor", "teacher-notes", "anticipated-responses", "solution", "hint")
 
 
 def lesson_page_html(

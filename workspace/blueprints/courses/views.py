@@ -97,20 +97,34 @@ def home(net: str, course: str) -> str:
         course=row,
         access=access,
         view=found.view,
-        outline_html=_outline_html(network, row, found.view, caches.memory),
+        outline_html=_outline_html(
+            network, row, found.view, caches.memory, teacher_copy=bool(access & Access.COMMENT)
+        ),
         recent=found.recent_words,
         clone_url=clone_url_for(network, row),
     )
 
 
 def _outline_html(
-    network: Network, course: Course, view: reading.CourseView, cache: reading.ReadingCache
+    network: Network,
+    course: Course,
+    view: reading.CourseView,
+    cache: reading.ReadingCache,
+    *,
+    teacher_copy: bool,
 ) -> Markup:
-    """Return the rendered outline, made once per commit: a thousand lessons take a while."""
-    key = ("outline-html", course.id, view.commit, network.slug, course.slug)
+    """Return the rendered outline, made once per commit (and kind of reader: who may download
+    teachers' copies): a thousand lessons take a while."""
+    key = ("outline-html", course.id, view.commit, network.slug, course.slug, teacher_copy)
     html = cache.get(key)
     if html is None:
-        page = render_template("courses/_outline.html", network=network, course=course, view=view)
+        page = render_template(
+            "courses/_outline.html",
+            network=network,
+            course=course,
+            view=view,
+            teacher_copy=teacher_copy,
+        )
         html = Markup(page)  # noqa: S704 (a template rendered with autoescaping)
         cache.put(key, html)
     return html

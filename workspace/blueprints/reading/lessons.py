@@ -89,12 +89,12 @@ bp.register_error_handler(GitStoreError, git_error_page)
 @bp.get("/lessons/<unit>/<lesson>")
 def lesson(net: str, course: str, unit: str, lesson: str) -> str:
     """Show a lesson (at `?rev=`, or for print with `?print=1`) with its review threads."""
-    network, row, access = require_course(net, course, guest=_guest(unit, lesson))
+    network, row, access = require_course(net, course, guest=guest_for(unit, lesson))
     rev = request.args.get("rev") or "main"
     return lesson_page_html(network, row, access, LessonRef(row, unit, lesson), rev)
 
 
-def _guest(unit: str, lesson: str) -> Guest | None:
+def guest_for(unit: str, lesson: str) -> Guest | None:
     """Return the lesson as a cycle's guest may ask for it (None for a name no lesson has)."""
     try:
         return Guest(path=lesson_path(unit, lesson))

@@ -8,6 +8,7 @@ anyone outside. The documents are read back with python-docx, as a teacher would
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 from urllib.parse import unquote
@@ -252,3 +253,63 @@ def test_pages_offer_the_word_downloads_in_teachers_words(
     assert "Download as Word (teacher)" not in visitor_lesson + visitor_home
     assert "units/motion.docx?version=teacher" not in visitor_home
     assert "units/motion.docx?version=student" in visitor_home
+
+
+ROUND_TRIP = """## Warm up
+
+- a tape measure
+- a stopwatch
+
+1. Set up the ramp
+2. Release the cart
+
+| Mass | Distance |
+|------|----------|
+| 1    | 2.5      |
+
+![A cart](images/cart.png){alt='A red cart on a ramp'}
+
+::::: challenge
+Which cart goes further?
+
+:::: solution
+The lighter one.
+::::
+:::::
+"""
+
+
+def test_a_lesson_exported_to_word_and_imported_again_keeps_what_it_had(
+    app: Any, private_school: dict[str, Any]
+) -> None:
+    from import_support import IMPORTS, upload
+
+    course, lead = private_school["course"], private_school["lead"]
+    commit_files(course, lead, {"units/motion/lessons/carts.md": lesson_file("Carts", ROUND_TRIP)})
+    member = signed_in(app, private_school["member"])
+    exported = member.get(f"{LESSON}.docx?version=teacher&solutions=inline")
+    preview = upload(member, ("Carts.docx", exported.data))
+    assert preview.status_code == 201, preview.get_json()
+    (lesson,) = preview.get_json()["lessons"]
+    assert lesson["title"] == "Carts"
+    done = member.post(f"{IMPORTS}/{preview.get_json()['id']}/commit")
+    assert done.status_code == 200, done.get_json()
+    (path,) = done.get_json()["lessons"]
+    unit, name = path.removeprefix("units/").removesuffix(".md").split("/lessons/")
+    before = member.get(LESSON).get_data(as_text=True)
+    after = member.get(f"/n/school/physics/lessons/{unit}/{name}").get_data(as_text=True)
+    for page in (before, after):
+        for shown in (
+            "<h3",  # lesson headings sit below the page's own
+            "Warm up</h3>",
+            "<li>a tape measure</li>",
+            "<li>Release the cart</li>",
+            "<td>2.5</td>",
+            'alt="A red cart on a ramp"',
+            "Which cart goes further?",
+            "The lighter one.",
+        ):
+            assert shown in page, shown
+    image = re.search(r'<img src="([^"]+)" alt="A red cart on a ramp"', after)
+    assert image is not None
+    assert member.get(image.group(1)).data == PICTURE

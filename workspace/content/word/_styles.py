@@ -23,24 +23,27 @@ from ._pandoc import default_reference_docx
 # The web labels of folded boxes say what to click ("Show the solution"); on paper, they name.
 _PAPER_LABELS = {"solution": "Solution", "hint": "Hint", "spoiler": "More"}
 
-# (border colour, shading) by family of box.
-_EXERCISE = ("2E7D32", "EEF6EE")
-_ANSWER = ("1565C0", "EAF1FB")
-_NOTE = ("B26A00", "FFF5E0")
-_TEACHER = ("6A1B9A", "F4EEF8")
-_OTHER = ("616161", "F3F3F3")
+# (border colour, shading) of each kind: green for exercises, blue for answers, purple for
+# what is for teachers, warm colours for notes. Word draws neighbouring paragraphs with the same
+# border as one box, so each kind has its own colour and two different boxes never merge.
 _COLOURS = {
-    "challenge": _EXERCISE,
-    "discussion": _EXERCISE,
-    "checklist": _EXERCISE,
-    "questions": _EXERCISE,
-    "solution": _ANSWER,
-    "hint": _ANSWER,
-    "spoiler": _ANSWER,
-    "instructor": _TEACHER,
-    "teacher-notes": _TEACHER,
-    "anticipated-responses": _TEACHER,
+    "challenge": ("2E7D32", "EEF6EE"),
+    "discussion": ("00796B", "E8F5F3"),
+    "checklist": ("558B2F", "F1F8E9"),
+    "questions": ("00838F", "E6F6F7"),
+    "solution": ("1565C0", "EAF1FB"),
+    "hint": ("3949AB", "EEF0FA"),
+    "spoiler": ("5C6BC0", "F0F1FA"),
+    "instructor": ("6A1B9A", "F4EEF8"),
+    "teacher-notes": ("4527A0", "F0EDF8"),
+    "anticipated-responses": ("8E24AA", "F6EEF9"),
+    "callout": ("B26A00", "FFF5E0"),
+    "keypoints": ("E65100", "FFF3E0"),
+    "objectives": ("6D4C41", "F7F1EE"),
+    "prereq": ("827717", "F9F8E6"),
+    "testimonial": ("AD1457", "FCEEF4"),
 }
+_OTHER = ("616161", "F3F3F3")
 
 # The line under a document's title saying which copy it is (about the copy, not the lesson:
 # reading the document back leaves it out).
@@ -113,7 +116,7 @@ def _box_styles_xml(name: str, colours: tuple[str, str]) -> str:
 def _styles_xml() -> str:
     names: dict[str, tuple[str, str]] = {}
     for kind in SECTIONS:
-        names.setdefault(box_style(kind).style, _COLOURS.get(kind, _NOTE))
+        names.setdefault(box_style(kind).style, _COLOURS.get(kind, _OTHER))
     names[GENERIC_STYLE] = _OTHER
     boxes = "".join(_box_styles_xml(name, colours) for name, colours in names.items())
     facts = (

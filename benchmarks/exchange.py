@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -95,15 +97,26 @@ def course_files(rng: random.Random) -> list[Write]:
     return files
 
 
-def timed(client: object, url: str, rounds: int) -> tuple[list[float], bytes]:
-    times, data = [], b""
+def cpu_seconds() -> float:
+    """Return the CPU time used so far by this process and the pandoc processes it ran."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(client: object, url: str, rounds: int) -> tuple[list[float], float, bytes]:
+    """Return the wall times of `rounds` downloads of `url`, their median CPU, the last body."""
+    times, cpu, data = [], [], b""
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), cpu_seconds()
         response = client.get(url)  # type: ignore[attr-defined]
         data = response.data
         times.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - used)
         assert response.status_code == 200, response.status_code
-    return times, data
+    return times, statistics.median(cpu), data
 
 
 def main() -> None:
@@ -138,21 +151,29 @@ def main() -> None:
         client = app.test_client()
         base = "/n/physics/word"
         try:
-            lesson, _ = timed(client, f"{base}/lessons/unit-1/lesson-1.docx", args.rounds)
-            unit, _ = timed(client, f"{base}/units/unit-1.docx", args.rounds)
-            whole, data = timed(client, f"{base}/course.docx.zip", args.rounds)
+            lesson, lesson_cpu, _ = timed(
+                client, f"{base}/lessons/unit-1/lesson-1.docx", args.rounds
+            )
+            unit, unit_cpu, _ = timed(client, f"{base}/units/unit-1.docx", args.rounds)
+            whole, whole_cpu, data = timed(client, f"{base}/course.docx.zip", args.rounds)
         finally:
             repo_store().close()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     lessons = UNITS * LESSONS_PER_UNIT
+    load = os.getloadavg()[0]
     print(f"Word export of a {lessons}-lesson course ({UNITS} units, a picture per lesson)")
-    print(f"  one lesson (.docx):          median {statistics.median(lesson) * 1000:.0f} ms")
+    print(f"(load average {load:.1f}; CPU is this process and its pandoc runs)")
     print(
-        f"  one unit of {LESSONS_PER_UNIT} lessons (.docx): median {statistics.median(unit):.2f} s"
+        f"  one lesson (.docx):   median {statistics.median(lesson) * 1000:.0f} ms, "
+        f"CPU {lesson_cpu * 1000:.0f} ms"
+    )
+    print(
+        f"  one unit of {LESSONS_PER_UNIT} lessons: median {statistics.median(unit):.2f} s, "
+        f"CPU {unit_cpu:.2f} s"
     )
     print(
         f"  whole course (.zip of {len(names)} documents, {len(data) / 1e6:.1f} MB): "
-        f"median {statistics.median(whole):.2f} s, worst {max(whole):.2f} s"
+        f"median {statistics.median(whole):.2f} s, worst {max(whole):.2f} s, CPU {whole_cpu:.2f} s"
     )
 
 

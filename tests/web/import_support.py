@@ -190,4 +190,8 @@ def jekyll_zip() -> bytes:
 def upload(client: Any, *files: tuple[str, bytes], url: str = IMPORTS) -> Any:
     """Return the answer to posting `files` (name, bytes) as the multipart `files` field."""
     data = {"files": [(io.BytesIO(content), name) for name, content in files]}
-    return client.post(url, data=data, content_type="multipart/form-data")
+    answer = client.post(url, data=data, content_type="multipart/form-data")
+    # The test client spools a large body to a temporary file and leaves it to the server,
+    # which closes it; a body refused unread (413) is left open otherwise.
+    answer.request.environ["wsgi.input"].close()
+    return answer

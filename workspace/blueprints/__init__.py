@@ -18,6 +18,7 @@ AREAS = (
     "studies",
     "studies.hours",
     "exchange.imports",
+    "exchange.export",
     "notifications.views",
     "activity.views",
     "adapting.views",

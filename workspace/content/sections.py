@@ -34,6 +34,12 @@ SECTIONS: dict[str, tuple[str, str]] = {
 }
 ALIASES = {"objective": "objectives", "keypoint": "keypoints", "question": "questions"}
 
+# What is for teachers only, and the answers: a student copy (print or Word) leaves out both,
+# a Word export can put the answers at the end instead.
+TEACHER_ONLY = ("instructor", "teacher-notes", "anticipated-responses")
+ANSWERS = ("solution", "hint")
+STUDENT_COPY_HIDES = TEACHER_ONLY + ANSWERS
+
 
 def section_label(name: str) -> tuple[str, str]:
     """Return (label, element) for a section name; an unknown kind is a plain labelled box

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...access import Access
 from ...content.render import without_sections
+from ...content.sections import STUDENT_COPY_HIDES
 from ...extensions import db
 from ...forms.courses import ArchiveForm, CourseForm, CourseSettingsForm, DeleteCourseForm
 from ...git import GitStoreError
@@ -26,7 +27,7 @@ from ...services import reading
 from ...services.courses import CourseError, CourseFields
 from .._guards import require_course, require_network
 from ..reading import reading_caches
-from ..reading.lessons import STUDENT_COPY_HIDES, git_error_page, site_links, version_or_404
+from ..reading.lessons import git_error_page, site_links, version_or_404
 
 bp = Blueprint("courses", __name__)
 bp.register_error_handler(GitStoreError, git_error_page)
@@ -96,20 +97,34 @@ def home(net: str, course: str) -> str:
         course=row,
         access=access,
         view=found.view,
-        outline_html=_outline_html(network, row, found.view, caches.memory),
+        outline_html=_outline_html(
+            network, row, found.view, caches.memory, teacher_copy=bool(access & Access.COMMENT)
+        ),
         recent=found.recent_words,
         clone_url=clone_url_for(network, row),
     )
 
 
 def _outline_html(
-    network: Network, course: Course, view: reading.CourseView, cache: reading.ReadingCache
+    network: Network,
+    course: Course,
+    view: reading.CourseView,
+    cache: reading.ReadingCache,
+    *,
+    teacher_copy: bool,
 ) -> Markup:
-    """Return the rendered outline, made once per commit: a thousand lessons take a while."""
-    key = ("outline-html", course.id, view.commit, network.slug, course.slug)
+    """Return the rendered outline, made once per commit (and kind of reader: who may download
+    teachers' copies): a thousand lessons take a while."""
+    key = ("outline-html", course.id, view.commit, network.slug, course.slug, teacher_copy)
     html = cache.get(key)
     if html is None:
-        page = render_template("courses/_outline.html", network=network, course=course, view=view)
+        page = render_template(
+            "courses/_outline.html",
+            network=network,
+            course=course,
+            view=view,
+            teacher_copy=teacher_copy,
+        )
         html = Markup(page)  # noqa: S704 (a template rendered with autoescaping)
         cache.put(key, html)
     return html

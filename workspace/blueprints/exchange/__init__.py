@@ -1,1 +1,2 @@
-"""Lessons in and out: the import pages."""
+"""Lessons in and out: the import pages, and the Word downloads of a lesson, a unit and a
+whole course (export)."""

@@ -23,6 +23,7 @@ from ...content import InvalidStandard, describe, normalize_standard
 from ...content.errors import ContentError
 from ...content.paths import lesson_path
 from ...content.render import without_sections
+from ...content.sections import STUDENT_COPY_HIDES
 from ...extensions import db
 from ...git import GitStoreError, InvalidPath, InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Course, Network
@@ -88,21 +89,17 @@ bp.register_error_handler(GitStoreError, git_error_page)
 @bp.get("/lessons/<unit>/<lesson>")
 def lesson(net: str, course: str, unit: str, lesson: str) -> str:
     """Show a lesson (at `?rev=`, or for print with `?print=1`) with its review threads."""
-    network, row, access = require_course(net, course, guest=_guest(unit, lesson))
+    network, row, access = require_course(net, course, guest=guest_for(unit, lesson))
     rev = request.args.get("rev") or "main"
     return lesson_page_html(network, row, access, LessonRef(row, unit, lesson), rev)
 
 
-def _guest(unit: str, lesson: str) -> Guest | None:
+def guest_for(unit: str, lesson: str) -> Guest | None:
     """Return the lesson as a cycle's guest may ask for it (None for a name no lesson has)."""
     try:
         return Guest(path=lesson_path(unit, lesson))
     except ContentError:
         return None
-
-
-# A student copy leaves out what is for teachers, and the answers.
-STUDENT_COPY_HIDES = ("instructor", "teacher-notes", "anticipated-responses", "solution", "hint")
 
 
 def lesson_page_html(

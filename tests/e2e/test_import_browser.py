@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from browser_support import sign_in
 from courses_support import make_course
-from import_support import jekyll_zip, workbench_zip
+from import_support import jekyll_zip, word_file, workbench_zip, zip_of
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -85,3 +85,26 @@ def test_without_javascript_the_import_page_is_plain_forms(
         expect(page).to_have_url(f"{live_server.url}{COURSE}/edit/pendulums/pendulum-timing")
     finally:
         context.close()
+
+
+def test_a_word_document_and_a_hostile_archive_through_the_page(
+    new_page: Any, lab: dict[str, Any], tmp_path: Path
+) -> None:
+    document = tmp_path / "Forces and motion.docx"
+    document.write_bytes(word_file())
+    hostile = tmp_path / "escaping.zip"
+    hostile.write_bytes(zip_of({"../../evil.md": "# Evil\n"}))
+    page = new_page()
+    sign_in(page, "mia")
+    page.goto(f"{COURSE}/import")
+    page.get_by_label("Files to import").set_input_files(str(hostile))
+    page.get_by_role("button", name="Show the preview").click()
+    expect(page.locator(".flash--error")).to_contain_text("outside its folder")
+    page.get_by_label("Files to import").set_input_files(str(document))
+    page.get_by_role("button", name="Show the preview").click()
+    expect(page.locator(".import-plan__title")).to_have_text(["Forces and motion"])
+    page.get_by_role("button", name="Import 1 lesson").click()
+    page.get_by_role("link", name="Read it").click()
+    lesson = page.locator("article.lesson")
+    expect(lesson.locator("table")).to_have_count(1)
+    expect(lesson.locator("img").first).to_have_attribute("alt", "A red cart at the top of a ramp")

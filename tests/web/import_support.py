@@ -8,6 +8,8 @@ import stat
 import zipfile
 from typing import Any
 
+import docx
+from docx.shared import Inches
 from testdata import png
 
 IMPORTS = "/api/v1/n/school/physics/imports"
@@ -195,3 +197,37 @@ def upload(client: Any, *files: tuple[str, bytes], url: str = IMPORTS) -> Any:
     # which closes it; a body refused unread (413) is left open otherwise.
     answer.request.environ["wsgi.input"].close()
     return answer
+
+
+PICTURE = png(16)
+
+
+def word_file(*, title: str | None = "Forces and motion") -> bytes:
+    """Return a Word document as a teacher would make one: Title, Heading 1 and 2, a numbered
+    and a bulleted list, a table, bold and italic words, an image with a description and one
+    without."""
+    document = docx.Document()
+    if title:
+        document.add_paragraph(title, style="Title")
+    document.add_heading("Warm up", level=1)
+    paragraph = document.add_paragraph("Push a cart with ")
+    paragraph.add_run("bold").bold = True
+    paragraph.add_run(" and ")
+    paragraph.add_run("italic").italic = True
+    paragraph.add_run(" words.")
+    document.add_heading("Steps", level=2)
+    for step in ("Set up the ramp", "Release the cart", "Measure the distance"):
+        document.add_paragraph(step, style="List Number")
+    for item in ("tape measure", "stopwatch"):
+        document.add_paragraph(item, style="List Bullet")
+    table = document.add_table(rows=3, cols=2)
+    for row, (mass, distance) in enumerate(
+        [("Mass (kg)", "Distance (m)"), ("1", "2.5"), ("2", "1.4")]
+    ):
+        table.cell(row, 0).text, table.cell(row, 1).text = mass, distance
+    shape = document.add_picture(io.BytesIO(PICTURE), width=Inches(1))
+    shape._inline.docPr.set("descr", "A red cart at the top of a ramp")
+    document.add_picture(io.BytesIO(png(4)), width=Inches(1))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

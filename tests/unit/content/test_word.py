@@ -13,10 +13,9 @@ from xml.etree import ElementTree
 
 import docx
 import pytest
-from docx.shared import Inches
 from hostile_markdown import HOSTILE
+from import_support import PICTURE, word_file
 from test_content_render import tree
-from testdata import png
 
 from workspace.content import render_markdown
 from workspace.content.word import (
@@ -30,38 +29,6 @@ from workspace.content.word import (
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-PICTURE = png(16)
-
-
-def word_file(*, title: str | None = "Forces and motion") -> bytes:
-    """Return a Word document as a teacher would make one: Title, Heading 1 and 2, a numbered
-    and a bulleted list, a table, bold and italic words, an image with a description and one
-    without."""
-    document = docx.Document()
-    if title:
-        document.add_paragraph(title, style="Title")
-    document.add_heading("Warm up", level=1)
-    paragraph = document.add_paragraph("Push a cart with ")
-    paragraph.add_run("bold").bold = True
-    paragraph.add_run(" and ")
-    paragraph.add_run("italic").italic = True
-    paragraph.add_run(" words.")
-    document.add_heading("Steps", level=2)
-    for step in ("Set up the ramp", "Release the cart", "Measure the distance"):
-        document.add_paragraph(step, style="List Number")
-    for item in ("tape measure", "stopwatch"):
-        document.add_paragraph(item, style="List Bullet")
-    table = document.add_table(rows=3, cols=2)
-    for row, (mass, distance) in enumerate(
-        [("Mass (kg)", "Distance (m)"), ("1", "2.5"), ("2", "1.4")]
-    ):
-        table.cell(row, 0).text, table.cell(row, 1).text = mass, distance
-    shape = document.add_picture(io.BytesIO(PICTURE), width=Inches(1))
-    shape._inline.docPr.set("descr", "A red cart at the top of a ramp")
-    document.add_picture(io.BytesIO(png(4)), width=Inches(1))
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def test_a_word_document_becomes_a_lesson_with_its_headings_lists_table_and_images() -> None:

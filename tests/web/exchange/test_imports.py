@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from courses_support import commit_files, git, lesson_file
 from flask import Flask
-from import_support import IMPORTS, jekyll_zip, upload, workbench_zip, zip_of
+from import_support import IMPORTS, PICTURE, jekyll_zip, upload, word_file, workbench_zip, zip_of
 from testdata import png
 from threads_support import client_as, make_lesson_school
 
@@ -210,6 +210,33 @@ def test_broken_front_matter_is_kept_as_text_for_the_author_to_fix(
     [lesson] = upload(client, ("broken.md", text.encode())).get_json()["lessons"]
     assert any("could not be read" in message for message in _problems(lesson))
     assert not [p for p in lesson["problems"] if p["severity"] == "error"]
+
+
+def test_a_word_document_is_imported_with_its_headings_lists_table_and_pictures(
+    app: Flask, school: dict[str, Any]
+) -> None:
+    client = client_as(app, school["member"])
+    preview = upload(client, ("Forces and motion.docx", word_file())).get_json()
+    [lesson] = preview["lessons"]
+    assert lesson["title"] == "Forces and motion" and lesson["slug"] == "forces-and-motion"
+    assert len(lesson["images"]) == 2
+    assert any("alt text" in message for message in _problems(lesson))  # one has none
+    client.post(f"{IMPORTS}/{preview['id']}/commit")
+    page = client.get(LESSON_PAGE.format(lesson["path"].split("/")[1] + "/forces-and-motion"))
+    html = page.get_data(as_text=True)
+    assert "<table" in html and "<ol" in html and "Warm up" in html
+    assert 'alt="A red cart at the top of a ramp"' in html
+    picture = lesson["images"][0]["path"]
+    assert git(school["course"], "cat-file", "-s", f"main:{picture}").strip() == str(len(PICTURE))
+
+
+def test_a_file_named_docx_that_is_not_one_is_refused_clearly(
+    app: Flask, school: dict[str, Any]
+) -> None:
+    answer = upload(client_as(app, school["member"]), ("notes.docx", b"just some text"))
+    assert answer.status_code == 422
+    assert "Word" in answer.get_json()["message"]
+    assert CourseImport.query.count() == 0
 
 
 HOSTILE = {

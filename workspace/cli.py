@@ -21,6 +21,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(gc_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(digest_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(check_command)
 
 
 def upgrade_database() -> None:
@@ -64,6 +67,60 @@ def digest_command() -> None:
 
     sent = send_digest(ctx(), current_app.config.get("PUBLIC_URL") or "")
     click.echo(f"Sent {sent} daily email{'s' if sent != 1 else ''}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(folder: Path) -> None:
+    """Write a consistent backup (database, every course as a git bundle, student work)."""
+    from .runtime import ctx
+    from .services.operations import BackupError, backup
+
+    try:
+        report = backup(ctx(), folder)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(report.rows.values())
+    click.echo(
+        f"Backed up {rows} rows, {len(report.courses)} courses and {report.files} student-work "
+        f"files into {folder}"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Restore a backup into this install (an empty database made by `init`)."""
+    from .runtime import ctx
+    from .services.operations import BackupError, restore
+
+    try:
+        report = restore(ctx(), folder)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(report.rows.values())
+    click.echo(f"Restored {rows} rows and {len(report.courses)} courses from {folder}")
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Report configuration problems: secret key, database, folders, git, queue, email."""
+    from .runtime import ctx
+    from .services.operations import run_checks
+
+    findings = run_checks(
+        ctx(),
+        secret=str(current_app.config.get("SECRET_KEY") or ""),
+        secret_generated=bool(current_app.config.get("SECRET_KEY_GENERATED")),
+    )
+    marks = {"ok": "ok     ", "warning": "warning", "problem": "PROBLEM"}
+    for finding in findings:
+        click.echo(f"{marks[finding.level]}  {finding.name}: {finding.message}")
+    if any(finding.level == "problem" for finding in findings):
+        raise SystemExit(1)
 
 
 @click.command("create-user")

@@ -90,6 +90,7 @@ def finalize(app: Flask) -> None:
         app.config["IMPORTS_ROOT"] = str(instance / "imports")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+        app.config["SECRET_KEY_GENERATED"] = True
 
 
 def _instance_secret(instance: Path) -> str:

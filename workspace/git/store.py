@@ -17,6 +17,7 @@ from .locking import course_lock
 from .objects import ObjectReader
 from .records import Author, Write
 from .repo import CourseRepo, open_gitpython
+from .runner import run_git
 
 logger = logging.getLogger(__name__)
 DEFAULT_POOL_SIZE = 8
@@ -134,6 +135,37 @@ class RepoStore:
             after_commit=partial(self._count_commit, course_id),
             fsync=self.fsync,
         )
+
+    def bundle(self, course_id: int, target: Path) -> bool:
+        """Write every ref and object of the course into a git bundle at `target` (a
+        consistent copy even while saves and pushes go on: refs are read once, then their
+        objects, which never change); return False for a course with no commits yet."""
+        path = self.path_for(course_id)
+        if not path.exists():
+            raise RepositoryMissing(course_id)
+        if not run_git(path, ["for-each-ref", "--count=1"]).stdout.strip():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        run_git(path, ["bundle", "create", "--quiet", str(target), "--all"], timeout=3600)
+        return True
+
+    def restore_bundle(self, course_id: int, bundle: Path) -> None:
+        """Make the course's repository from a bundle `bundle` wrote: a new bare repository
+        with this product's settings, every ref as it was; refuses to overwrite one."""
+        path = self.path_for(course_id)
+        if path.exists():
+            raise RepositoryExists(course_id)
+        self.root.mkdir(parents=True, exist_ok=True)
+        building = self.root / f".{course_id}.git.restore-{uuid.uuid4().hex[:12]}"
+        try:
+            init_repository(building)
+            run_git(building, ["bundle", "verify", "--quiet", str(bundle)])
+            run_git(building, ["fetch", "--quiet", str(bundle), "+refs/*:refs/*"], timeout=3600)
+            run_git(building, ["symbolic-ref", "HEAD", "refs/heads/main"])
+            os.rename(building, path)
+        finally:
+            if building.exists():
+                shutil.rmtree(building, ignore_errors=True)
 
     def delete(self, course_id: int) -> None:
         """Remove a course's repository and its lock file for good."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -119,6 +120,35 @@ def init_app(app: Flask) -> None:
         user.bind_login(resumed.login, login_id)
         g.login_touched = resumed.touched
         return user
+
+    request_log = logging.getLogger("workspace.requests")
+    if request_log.level == logging.NOTSET:
+        request_log.setLevel(logging.INFO)
+
+    @app.before_request
+    def start_clock() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        # One line a request: method, path, status, milliseconds, who (never a password or
+        # token: the query string is left out, it may carry a reset or invitation token).
+        started = g.get("request_started")
+        if started is not None and request.endpoint != "static":
+            who = current_user.username if current_user.is_authenticated else "-"
+            path = request.path
+            token = (request.view_args or {}).get("token")
+            if isinstance(token, str) and token:
+                path = path.replace(token, "<token>")  # one-time links stay out of logs
+            request_log.info(
+                "%s %s %s %.1fms user=%s",
+                request.method,
+                path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                who,
+            )
+        return response
 
     @app.before_request
     def resume_login() -> None:

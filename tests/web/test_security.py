@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 
@@ -143,3 +145,20 @@ def test_oversized_request_gets_a_clear_413(app, client):
 )
 def test_next_redirects_stay_on_this_site(target, safe):
     assert is_safe_next(target) is safe
+
+
+def test_each_request_is_logged_once_with_who_and_how_long_but_no_token(
+    app: Flask, make_user: Any, caplog: Any
+) -> None:
+    import logging
+
+    client = app.test_client()
+    client.login_as(make_user("ana"))
+    with caplog.at_level(logging.INFO, logger="workspace.requests"):
+        client.get("/networks/")
+        app.test_client().get("/invite/secret-token-value-123")
+    lines = [r.getMessage() for r in caplog.records if r.name == "workspace.requests"]
+    assert len(lines) == 2
+    assert lines[0].startswith("GET /networks/ 200 ") and lines[0].endswith("user=ana")
+    assert "ms user=" in lines[0]
+    assert "secret-token-value-123" not in lines[1] and "/invite/<token>" in lines[1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode
 
@@ -24,7 +25,8 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as text and rejects duplicate keys."""
+    """Safe loader that keeps dates as text and rejects duplicate keys (and, in load_yaml,
+    aliases of lists and mappings)."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -71,9 +73,30 @@ for _dumper in (_BlockDumper, _FlushDumper):
     _dumper.add_representer(str, _represent_str)
 
 
+def _refuse_aliases(text: str) -> None:
+    """Raise ComposerError at the first alias (`*name`) of a list or mapping in `text`:
+    nested ones can expand to billions of items (a "billion laughs"); an alias of a single
+    value (`short_title: *t`) is harmless and allowed."""
+    if "*" not in text:
+        return  # no alias without a star: the common case costs nothing
+    collections: set[str] = set()
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent) and event.anchor:
+            collections.add(event.anchor)
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in collections:
+            raise ComposerError(
+                None,
+                None,
+                f"\u201c*{event.anchor}\u201d repeats a whole list or mapping (an alias); write "
+                "it out",
+                event.start_mark,
+            )
+
+
 def load_yaml(text: str, *, what: str, line_offset: int = 0, error: type[ContentError]) -> Any:
     """Return the data in `text`, or raise `error` naming `what` and the line of the problem."""
     try:
+        _refuse_aliases(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -135,7 +135,11 @@ def init_app(app: Flask) -> None:
         # token: the query string is left out, it may carry a reset or invitation token).
         started = g.get("request_started")
         if started is not None and request.endpoint != "static":
-            who = current_user.username if current_user.is_authenticated else "-"
+            caller = getattr(g.get("api_caller"), "user", None) or g.get("git_user")
+            if current_user.is_authenticated:
+                who = current_user.username
+            else:
+                who = getattr(caller, "username", None) or "-"
             path = request.path
             token = (request.view_args or {}).get("token")
             if isinstance(token, str) and token:

@@ -194,3 +194,60 @@ def test_a_killed_server_loses_no_answered_save_or_push(
             assert git_out(path, "cat-file", "-e", iteration.commit).returncode == 0
     finally:
         kill(server)
+
+
+def test_two_servers_share_the_work_and_lose_nothing(
+    app: Flask, make_user: Any, make_network: Any, tmp_path: Path
+) -> None:
+    """Two gunicorn instances on different ports, one database, one repos folder: teachers'
+    saves alternate between them, threads are opened on both, and every answered save is in
+    the history with `git fsck --strict` clean."""
+    school = make_lesson_school(make_user, make_network)
+    tokens = {name: make_token(school[name]) for name in ("member", "lead")}
+    ports = [free_port(), free_port()]
+    servers = [start_server(app, port, tmp_path / f"server-{port}.log") for port in ports]
+    saved: list[str] = []
+    threads_opened: list[int] = []
+    try:
+
+        def teacher(name: str, first: int) -> None:
+            for n in range(12):
+                base = f"http://127.0.0.1:{ports[(first + n) % 2]}"
+                token = tokens[name]
+                for _ in range(5):  # a save that lost a race merges or is tried again
+                    _, current = call("GET", base + LESSON_API, token)
+                    mine = TEXT.replace("in words.", f"in words ({name} {n}).")
+                    body = {"content": mine, "base_commit": current["commit"]}
+                    status, answer = call("PUT", base + LESSON_API, token, body)
+                    if status == 200:
+                        saved.append(answer["commit"])
+                        break
+                status, made = call(
+                    "POST",
+                    f"{base}/api/v1/n/school/physics/threads",
+                    token,
+                    {"path": "motion/ramps", "kind": "note", "body": f"{name} {n}"},
+                )
+                assert status == 201, made
+                threads_opened.append(made["id"])
+
+        workers = [
+            threading.Thread(target=teacher, args=("member", 0)),
+            threading.Thread(target=teacher, args=("lead", 1)),
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=300)
+        assert len(threads_opened) == 24
+        path = repo_store().path_for(school["course"].id)
+        fsck = git_out(path, "fsck", "--strict", "--no-dangling")
+        assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+        assert len(saved) >= 20  # a save that conflicts with the other teacher's is a 409
+        for sha in saved:
+            assert git_out(path, "merge-base", "--is-ancestor", sha, "main").returncode == 0
+        db.session.expire_all()
+        assert db.session.query(Thread).count() == 24
+    finally:
+        for server in servers:
+            kill(server)

@@ -182,10 +182,17 @@ def create_token_command(username: str, scope: str, name: str, days: int) -> Non
 @with_appcontext
 def seed_demo_command() -> None:
     """Create a demo network with a course, lessons and people; running it twice changes nothing."""
+    from .runtime import announce
     from .services.demo import seed_demo
 
     for line in seed_demo(ctx()):
         click.echo(line)
+    # What the demo's people did reaches the feeds and inboxes, as after any request.
+    from .jobs import jobs_of
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    announce(app)
+    jobs_of(app).drain(timeout=120)
 
 
 @click.command("gc")

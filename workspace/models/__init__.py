@@ -15,6 +15,7 @@ from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .exchange import CourseImport
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
+from .search import DocumentKind, LessonStandard, SearchDocument, SearchIndexState
 from .sessions import LoginSession
 from .studies import (
     DebriefPoint,
@@ -41,6 +42,7 @@ __all__ = [
     "CourseImport",
     "DebriefPoint",
     "DebriefStage",
+    "DocumentKind",
     "CourseRedirect",
     "EmailPurpose",
     "EventKind",
@@ -48,6 +50,7 @@ __all__ = [
     "Invitation",
     "Iteration",
     "JoinRequest",
+    "LessonStandard",
     "LessonSummary",
     "LoginAttempt",
     "LoginSession",
@@ -59,6 +62,8 @@ __all__ = [
     "PhaseMove",
     "RenderedBlob",
     "Role",
+    "SearchDocument",
+    "SearchIndexState",
     "RoleKind",
     "StudentWork",
     "Study",

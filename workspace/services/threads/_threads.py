@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ...access import Access
 from ...content.errors import ContentError
 from ...content.paths import parse_lesson_path
+from ...events import ThreadChanged, defer
 from ...git import CourseRepo
 from ...git.errors import InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Comment, Thread, ThreadKind, ThreadStatus
@@ -80,6 +81,11 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _changed(ctx: Ctx, thread: Thread) -> None:
+    """Announce, once the caller's session commits, that `thread` changed (search follows)."""
+    defer(ctx.session.info, ThreadChanged(thread.course_id, thread.id))
+
+
 def _need(access: Access, flag: Access, message: str) -> None:
     if not access & flag:
         raise ThreadError(message, status=403)
@@ -120,6 +126,7 @@ def open_thread(ctx: Ctx, ref: LessonRef, access: Access, new: NewThread) -> Thr
     thread.comments.append(Comment(author_id=user.id, body=body))
     ctx.session.add(thread)
     ctx.session.flush()
+    _changed(ctx, thread)
     return thread
 
 
@@ -153,6 +160,7 @@ def reply(ctx: Ctx, thread: Thread, access: Access, body: str) -> Comment:
     comment = Comment(author_id=user.id, body=_body(body))
     thread.comments.append(comment)
     ctx.session.flush()
+    _changed(ctx, thread)
     return comment
 
 
@@ -181,6 +189,7 @@ def set_status(ctx: Ctx, thread: Thread, access: Access, status: str) -> Thread:
         thread.resolved_at = utcnow() if resolved else None
         thread.resolved_by_id = user.id if resolved else None
         ctx.session.flush()
+        _changed(ctx, thread)
     return thread
 
 
@@ -202,6 +211,7 @@ def edit_comment(ctx: Ctx, thread: Thread, comment_id: int, body: str) -> Commen
         comment.body = text
         comment.edited_at = utcnow()
         ctx.session.flush()
+        _changed(ctx, thread)
     return comment
 
 
@@ -215,6 +225,7 @@ def delete_comment(ctx: Ctx, thread: Thread, access: Access, comment_id: int) ->
         comment.body = ""
         comment.deleted_at = utcnow()
         ctx.session.flush()
+        _changed(ctx, thread)
     return comment
 
 
@@ -259,6 +270,7 @@ def record_answers(
     for thread in found:
         body = note.strip() or "Changed the lesson in answer to this thread."
         thread.comments.append(Comment(author_id=user.id, body=body, answer_commit=commit))
+        _changed(ctx, thread)
     ctx.session.flush()
     return list(found)
 

@@ -62,8 +62,12 @@ def register_jobs(app: Flask) -> None:
     def send_mail(ctx: Any, to: str, subject: str, body: str) -> None:
         send(ctx.settings, Message(to, subject, body))
 
+    from .services import search
+
     jobs = jobs_of(app)
     jobs.register("mail.send", send_mail)
+    jobs.register("search.index_course", search.index_course)
+    jobs.register("search.index_thread", search.index_thread)
 
 
 def subscribe(app: Flask) -> None:
@@ -74,12 +78,34 @@ def subscribe(app: Flask) -> None:
     bus = event_bus(app)
     bus.subscribe(CourseChanged, log_change)
     follow_lessons_with_threads(app)
+    keep_search_current(app)
     watch_commits()
 
     @app.after_request
     def announce_committed(response: Response) -> Response:
         announce(app)
         return response
+
+
+def keep_search_current(app: Flask) -> None:
+    """Return nothing; make every change of a course (web or push) and of a review thread
+    queue the job that brings the search index up to date (after threads have followed a
+    renamed lesson, which subscribed first)."""
+    from .events import CourseChanged, ThreadChanged
+    from .jobs import jobs_of
+    from .runtime import event_bus
+
+    jobs = jobs_of(app)
+
+    def course_changed(event: CourseChanged) -> None:
+        jobs.enqueue("search.index_course", course_id=event.course_id)
+
+    def thread_changed(event: ThreadChanged) -> None:
+        jobs.enqueue("search.index_thread", thread_id=event.thread_id)
+
+    bus = event_bus(app)
+    bus.subscribe(CourseChanged, course_changed)
+    bus.subscribe(ThreadChanged, thread_changed)
 
 
 def follow_lessons_with_threads(app: Flask) -> None:

@@ -152,6 +152,9 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "import-upload": ("ana", f"{COURSE}/import"),
     "import-preview": ("ana", COURSE + "/import/{import}"),
     "imported-lesson": ("ana", f"{COURSE}/lessons/measuring-motion/why-measure-motion"),
+    "search": ("ana", "/search?q=motion&net=lab&course=physics"),
+    "search-visitor": ("visitor", "/search?q=motion"),
+    "network-standards": ("ana", "/n/lab/standards"),
 }
 
 

@@ -18,6 +18,7 @@ AREAS = (
     "studies",
     "studies.hours",
     "exchange.imports",
+    "search",
     "api",
     "githttp",
 )

@@ -196,4 +196,4 @@ def text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str
     return value
 
 
-from . import courses, imports, lessons, studies, threads  # noqa: E402, F401  (their views register on `bp`)
+from . import courses, imports, lessons, search, studies, threads  # noqa: E402, F401  (their views register on `bp`)

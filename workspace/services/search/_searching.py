@@ -293,7 +293,7 @@ def _lesson_titles(session: Session, threads: list[Thread]) -> dict[str, str]:
             SearchDocument.kind == LESSON, SearchDocument.ref.in_(refs)
         )
     )
-    return dict(rows)
+    return {ref: label for ref, label in rows}  # noqa: C416  (rows are not pairs to dict())
 
 
 def course_units(ctx: Ctx, course: Course) -> list[tuple[str, str]]:

@@ -1,9 +1,14 @@
 """Full-text search on SQLite (FTS5) and PostgreSQL (tsvector), behind one interface.
 
-An engine answers two questions about a Query: which documents match, best first (`ranked`,
-a SELECT of `id` and `score`, higher is better, to which the caller adds its own conditions),
-and, for the few documents of one page, the matching words marked in their title and in a
-passage (`passages`). The engine is chosen by the session's database (`engine_for`).
+An engine answers two questions about a Query: which documents match and how well (`ranked`,
+a SELECT of `id` and `score`, higher is better, within the caller's conditions), and, for the
+few documents of one page, the matching words marked in their title and in a passage
+(`passages`). The engine is chosen by the session's database (`engine_for`).
+
+Ranking costs time for every document ranked, so a search that matches very many documents
+ranks the newest CANDIDATES of them (documents are numbered as they are first indexed): a
+word found in most lessons then still answers in a few milliseconds, and a more precise
+search (another word, a filter) ranks everything it finds.
 
 Each search is asked once per *audience*: the network's own people match every field, a
 visitor matches only what visitors read (instructor notes are left out, see
@@ -14,9 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Select, bindparam, func, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from ...content.plaintext import MARK_END, MARK_START
@@ -29,6 +45,7 @@ PEOPLE_FIELDS = (*VISITOR_FIELDS, "notes")
 # Where a result's passage comes from, by preference (its title is shown on its own).
 PASSAGE_FIELDS = ("body", "objectives", "notes", "standards")
 PASSAGE_WORDS = 28
+CANDIDATES = 1000
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,9 @@ class Marked:
 class Engine(Protocol):
     """What search needs of a database's full-text index."""
 
-    def ranked(self, query: Query, people: bool) -> Select[tuple[int, float]]: ...
+    def ranked(
+        self, query: Query, people: bool, conditions: Sequence[ColumnElement[bool]]
+    ) -> Select[tuple[int, float]]: ...
 
     def passages(
         self, session: Session, query: Query, ids: Iterable[int], people: set[int]
@@ -72,20 +91,26 @@ class SqliteEngine:
     def _match(self, query: Query, people: bool) -> str:
         return to_fts5(query, None if people else VISITOR_FIELDS)
 
-    def ranked(self, query: Query, people: bool) -> Select[tuple[int, float]]:
+    def ranked(
+        self, query: Query, people: bool, conditions: Sequence[ColumnElement[bool]]
+    ) -> Select[tuple[int, float]]:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         score = literal_column(f"-bm25(search_fts, {weights})").label("score")
         rowid = literal_column("search_fts.rowid")
-        return (
-            select(SearchDocument.id, score)
+        match = literal_column("search_fts").op("MATCH")(
+            bindparam(None, self._match(query, people))
+        )
+        # FTS5 walks the matches newest first, so the scan stops at CANDIDATES.
+        newest = (
+            select(SearchDocument.id.label("id"), score)
             .select_from(self._fts)
             .join(SearchDocument, SearchDocument.id == rowid)
-            .where(
-                literal_column("search_fts").op("MATCH")(
-                    bindparam(None, self._match(query, people))
-                )
-            )
+            .where(match, *conditions)
+            .order_by(rowid.desc())
+            .limit(CANDIDATES)
+            .subquery()
         )
+        return select(newest.c.id, newest.c.score)
 
     def passages(
         self, session: Session, query: Query, ids: Iterable[int], people: set[int]
@@ -129,7 +154,7 @@ class PostgresEngine:
     _vector = literal_column("search_documents.search_vector")
     _options = (
         f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={PASSAGE_WORDS}, MinWords=12, "
-        'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
+        "ShortWord=2"
     )
     _title_options = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 
@@ -139,15 +164,26 @@ class PostgresEngine:
             literal_column("'english'::regconfig"), bindparam(None, to_tsquery(query))
         )
 
-    def ranked(self, query: Query, people: bool) -> Select[tuple[int, float]]:
+    @staticmethod
+    def _weights(letters: str) -> ColumnElement[Any]:
+        return literal_column(f"'{{{letters}}}'::\"char\"[]")
+
+    def ranked(
+        self, query: Query, people: bool, conditions: Sequence[ColumnElement[bool]]
+    ) -> Select[tuple[int, float]]:
         tsquery = self._tsquery(query)
-        vector = (
-            self._vector
-            if people
-            else func.ts_filter(self._vector, literal_column("'{a,b,d}'::\"char\"[]"))
+        # The index finds the matches without reading them; only the newest CANDIDATES are
+        # read, to rank them (and, for a visitor, to leave out matches in notes alone).
+        newest = (
+            select(SearchDocument.id)
+            .where(self._vector.op("@@")(tsquery), *conditions)
+            .order_by(SearchDocument.id.desc())
+            .limit(CANDIDATES)
+            .scalar_subquery()
         )
+        vector = self._vector if people else func.ts_filter(self._vector, self._weights("a,b,d"))
         statement = select(SearchDocument.id, func.ts_rank(vector, tsquery).label("score"))
-        statement = statement.where(self._vector.op("@@")(tsquery))
+        statement = statement.where(SearchDocument.id.in_(newest))
         if not people:
             statement = statement.where(vector.op("@@")(tsquery))
         return statement
@@ -158,27 +194,30 @@ class PostgresEngine:
         tsquery = self._tsquery(query)
         english = literal_column("'english'::regconfig")
         options = bindparam("options", self._options)
+        title_options = bindparam("title_options", self._title_options)
+        doc = SearchDocument
 
-        def headline(field: str) -> object:
-            column = getattr(SearchDocument, field)
-            return func.ts_headline(english, column, tsquery, options)
+        def has(letters: str) -> ColumnElement[bool]:
+            return func.ts_filter(self._vector, self._weights(letters)).op("@@")(tsquery)
 
-        statement = select(
-            SearchDocument.id,
-            func.ts_headline(
-                english,
-                SearchDocument.title,
-                tsquery,
-                bindparam("title_options", self._title_options),
-            ),
-            *(headline(name) for name in PASSAGE_FIELDS),
-        ).where(SearchDocument.id.in_(list(ids)))
-        found = {}
-        for row in session.execute(statement):
-            by_field = dict(zip(PASSAGE_FIELDS, row[2:], strict=True))
-            fields = PEOPLE_FIELDS if row[0] in people else VISITOR_FIELDS
-            found[row[0]] = Marked(row[1] or "", _choose(by_field, fields))
-        return found
+        def headline(text: Any) -> ColumnElement[str]:
+            return func.ts_headline(english, text, tsquery, options)
+
+        # One passage per document, from the first field that matches (headlines re-read
+        # the text, so only the one shown is made).
+        insider = doc.id.in_(sorted(people) or [0])
+        passage = case(
+            (has("d"), headline(doc.body)),
+            (has("b"), headline(func.concat_ws(" … ", doc.objectives, doc.standards))),
+            (and_(insider, has("c")), headline(doc.notes)),
+            else_=func.left(doc.body, 240),
+        )
+        title = case(
+            (has("a"), func.ts_headline(english, doc.title, tsquery, title_options)),
+            else_=doc.title,
+        )
+        statement = select(doc.id, title, passage).where(doc.id.in_(list(ids)))
+        return {row[0]: Marked(row[1] or "", row[2] or "") for row in session.execute(statement)}
 
 
 def engine_for(session: Session) -> Engine:

@@ -166,10 +166,19 @@ def search(
     if query.is_empty and not filters.any:
         return found
     session = ctx.session
-    readable = SearchDocument.network_id.in_(select(Network.id).filter(readable_networks(ctx.user)))
-    people = SearchDocument.network_id.in_(
-        select(Network.id).filter(commenting_networks(ctx.user, token_scope))
+    # The networks are read first (a person's are few; for visitors, the public ones), so
+    # the database plans the text search around two plain lists.
+    readable_ids = set(session.scalars(select(Network.id).filter(readable_networks(ctx.user))))
+    people_ids = set(
+        session.scalars(select(Network.id).filter(commenting_networks(ctx.user, token_scope)))
     )
+    if filters.network is not None:
+        readable_ids &= {filters.network.id}
+        people_ids &= {filters.network.id}
+    visitor_ids = readable_ids - people_ids
+    readable = SearchDocument.network_id.in_(sorted(readable_ids))
+    people = SearchDocument.network_id.in_(sorted(people_ids))
+    visitor = SearchDocument.network_id.in_(sorted(visitor_ids))
     conditions = _conditions(filters)
     offset = (page - 1) * per_page
     if query.is_empty:
@@ -182,18 +191,19 @@ def search(
     else:
         engine = engine_for(session)
         parts = [
-            engine.ranked(query, True)
-            .add_columns(literal(True).label("people"))
-            .filter(people, *conditions),
-            engine.ranked(query, False)
-            .add_columns(literal(False).label("people"))
-            .filter(readable, ~people, *conditions),
+            engine.ranked(query, audience, [where, *conditions]).add_columns(
+                literal(audience).label("people")
+            )
+            for audience, where, ids in ((True, people, people_ids), (False, visitor, visitor_ids))
+            if ids
         ]
-        matches = union_all(*parts).subquery()
-        statement = select(matches.c.id, matches.c.score, matches.c.people).order_by(
-            matches.c.score.desc(), matches.c.id
-        )
-        rows = session.execute(statement.limit(per_page + 1).offset(offset)).all()
+        rows = []
+        if parts:
+            matches = union_all(*parts).subquery()
+            statement = select(matches.c.id, matches.c.score, matches.c.people).order_by(
+                matches.c.score.desc(), matches.c.id
+            )
+            rows = session.execute(statement.limit(per_page + 1).offset(offset)).all()
     ids = [row.id for row in rows[:per_page]]
     marked = {}
     if ids and not query.is_empty:

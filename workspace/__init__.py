@@ -62,13 +62,15 @@ def register_jobs(app: Flask) -> None:
     def send_mail(ctx: Any, to: str, subject: str, body: str) -> None:
         send(ctx.settings, Message(to, subject, body))
 
-    from .services import activity, notifications
+    from .services import activity, notifications, search
 
     def digest(ctx: Any, base_url: str = "") -> None:
         notifications.send_digest(ctx, base_url or app.config.get("PUBLIC_URL") or "")
 
     jobs = jobs_of(app)
     jobs.register("mail.send", send_mail)
+    jobs.register("search.index_course", search.index_course)
+    jobs.register("search.index_thread", search.index_thread)
     jobs.register("activity.thread", activity.record_thread)
     jobs.register("activity.study", activity.record_study)
     jobs.register("notify.thread", notifications.on_thread_posted)
@@ -94,6 +96,7 @@ def subscribe(app: Flask) -> None:
     follow_lessons_with_threads(app)
     follow_network_life(app)
     index_resource_links(app)
+    keep_search_current(app)
     watch_commits()
 
     @app.after_request
@@ -151,6 +154,27 @@ def follow_network_life(app: Flask) -> None:
     bus = event_bus(app)
     for kind, names in NETWORK_LIFE.items():
         bus.subscribe(getattr(events, kind), relay(names))
+
+
+def keep_search_current(app: Flask) -> None:
+    """Return nothing; make every change of a course (web or push) and of a review thread
+    queue the job that brings the search index up to date (after threads have followed a
+    renamed lesson, which subscribed first)."""
+    from .events import CourseChanged, ThreadChanged
+    from .jobs import jobs_of
+    from .runtime import event_bus
+
+    jobs = jobs_of(app)
+
+    def course_changed(event: CourseChanged) -> None:
+        jobs.enqueue("search.index_course", course_id=event.course_id)
+
+    def thread_changed(event: ThreadChanged) -> None:
+        jobs.enqueue("search.index_thread", thread_id=event.thread_id)
+
+    bus = event_bus(app)
+    bus.subscribe(CourseChanged, course_changed)
+    bus.subscribe(ThreadChanged, thread_changed)
 
 
 def follow_lessons_with_threads(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """The permission function: web views, the JSON API and git pushes all ask it.
 
 `permissions()` answers what a user may do in a network or one of its courses, as a flag set;
-`readable_networks()` is the same rule as a SQL condition for listings. This module is policy
-only (no Flask): views ask it through `blueprints._guards` (`require_network()`,
-`require_course()`), the JSON API and git through the same `permissions()`.
+`readable_networks()` and `commenting_networks()` are the same rule as SQL conditions for
+listings and search. This module is policy only (no Flask): views ask it through
+`blueprints._guards` (`require_network()`, `require_course()`), the JSON API and git through
+the same `permissions()`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from .models import (
@@ -159,6 +160,26 @@ def readable_networks(user: User | None) -> ColumnElement[bool]:
         Network.id.in_(mine),
         Network.id.in_(select(led.c.id)),
     )
+
+
+def commenting_networks(user: User | None, token_scope: str | None = None) -> ColumnElement[bool]:
+    """Return a SQL condition on Network matching where `permissions()` grants `user` COMMENT:
+    the network's own people (every role), who also read its instructor notes.
+
+    For search, which matches what a visitor may read and what the network's people may read
+    differently; visitors of a public network and leaders of a parent network only READ.
+    """
+    if token_scope == TokenScope.READ.value:
+        return false()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    if user.is_site_admin:
+        return true()
+    roles = [role for role, granted in ROLE_ACCESS.items() if granted & Access.COMMENT]
+    mine = select(Membership.network_id).filter(
+        Membership.user_id == user.id, Membership.role.in_(roles)
+    )
+    return Network.id.in_(mine)
 
 
 def find_course(

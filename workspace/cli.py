@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(gc_command)
+    app.cli.add_command(reindex_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(digest_command)
     app.cli.add_command(backup_command)
@@ -212,6 +213,24 @@ def gc_command(course_id: int | None) -> None:
             store.gc(cid)
             click.echo(f"Packed course {cid}.")
     click.echo(f"Housekeeping done for {len(ids)} course(s).")
+
+
+@click.command("reindex")
+@with_appcontext
+@click.option("--course", "course_id", type=int, default=None, help="Only this course id.")
+def reindex_command(course_id: int | None) -> None:
+    """Rebuild the search index (lessons, threads, standards) from the courses themselves."""
+    from .services import search
+
+    done = search.reindex(ctx(), course_id)
+    for indexed in done:
+        click.echo(
+            f"Indexed course {indexed.course_id}: {indexed.added} lesson(s), "
+            f"{indexed.threads} thread(s)."
+        )
+    if course_id is not None and not done:
+        raise click.ClickException(f"There is no course {course_id}.")
+    click.echo(f"Search index rebuilt for {len(done)} course(s).")
 
 
 def main() -> None:

@@ -164,6 +164,15 @@ class ResourceOffered(Event):
     actor_id: int
 
 
+@dataclass(frozen=True)
+class ThreadChanged(Event):
+    """A review thread was opened, answered, edited, resolved or reopened, or a comment of it
+    deleted (deferred until the session that changed it commits)."""
+
+    course_id: int
+    thread_id: int
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[E], None]
 

@@ -162,6 +162,9 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "partner": ("ana", "/n/lab/partners/1"),
     "resource": ("ana", "/n/lab/partners/resources/2"),
     "partnerships": ("ana", "/n/lab/partners/partnerships"),
+    "search": ("ana", "/search?q=motion&net=lab&course=physics"),
+    "search-visitor": ("visitor", "/search?q=motion"),
+    "network-standards": ("ana", "/n/lab/standards"),
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from workspace import create_app
 from workspace.cli import upgrade_database
 from workspace.extensions import db
+from workspace.models.search import managed_by_models
 
 
 def database_urls(tmp_path: Path) -> list[str]:
@@ -45,13 +46,42 @@ def test_migrations_upgrade_an_empty_database_to_exactly_the_models(tmp_path: Pa
             tables = set(inspect(db.engine).get_table_names())
             assert {t.name for t in db.metadata.sorted_tables} <= tables
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(
-                    conn, opts={"compare_type": True, "render_as_batch": True}
-                )
+                # The full-text index lives beside the models, per database (models/search.py).
+                opts = {
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_name": managed_by_models,
+                }
+                context = MigrationContext.configure(conn, opts=opts)
                 differences = compare_metadata(context, db.metadata)
             assert differences == [], f"models differ from migrations on {db.engine.name}"
+            assert _full_text_objects() == FULL_TEXT_OBJECTS[db.engine.name]
             upgrade_database()  # running it again (the `init` command twice) is harmless
             db.engine.dispose()
+
+
+FULL_TEXT_OBJECTS = {
+    "sqlite": {"search_fts", "search_fts_insert", "search_fts_delete", "search_fts_update"},
+    "postgresql": {"search_vector", "ix_search_documents_vector"},
+}
+
+
+def _full_text_objects() -> set[str]:
+    """Return the search index's objects beside the models that the database holds."""
+    with db.engine.connect() as conn:
+        if db.engine.name == "sqlite":
+            found = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'search_fts%'"
+                " AND type IN ('table', 'trigger') AND sql LIKE 'CREATE %'"
+            )
+            return {name for (name,) in found} & FULL_TEXT_OBJECTS["sqlite"]
+    columns = {c["name"] for c in inspect(db.engine).get_columns("search_documents")}
+    indexes = {i["name"] for i in inspect(db.engine).get_indexes("search_documents")}
+    return (columns | indexes) & FULL_TEXT_OBJECTS["postgresql"]
+
+
+def test_create_all_makes_the_full_text_index_as_the_migration_does(app: Any) -> None:
+    assert _full_text_objects() == FULL_TEXT_OBJECTS[db.engine.name]
 
 
 def test_init_command_creates_the_database_and_repos_folder(tmp_path: Path):

@@ -100,12 +100,20 @@ ROUTES = [
     Route("hours.my_hours", "GET", "/settings/hours", "signed-in"),
     Route("hours.my_hours_csv", "GET", "/settings/hours.csv", "signed-in"),
     Route("networks.directory", "GET", "/networks/", "public"),
+    # Search: anyone may search what they can read; naming a network they cannot read is
+    # answered as if it did not exist.
+    Route("search.search_page", "GET", "/search?q=lesson", "public"),
+    Route("search.search_page", "GET", "/search?q=lesson&net=school", "read"),
+    Route("search.search_page", "GET", "/search?q=lesson&net=school&course=physics", "read"),
+    Route("api.search_api", "GET", "/api/v1/search?q=lesson", "public"),
+    Route("api.search_api", "GET", "/api/v1/search?q=lesson&net=school", "read"),
     Route("networks.new", "GET", "/networks/new", "signed-in"),
     Route("networks.new", "POST", "/networks/new", "signed-in"),
     # A network
     Route("networks.home", "GET", "/n/school/", "read"),
     Route("networks.members", "GET", "/n/school/members", "read"),
     Route("networks.join", "GET", "/n/school/join", "read"),
+    Route("search.standards", "GET", "/n/school/standards", "read"),
     Route("networks.join", "POST", "/n/school/join", "read"),
     Route("hours.network_hours", "GET", "/n/school/hours", "manage"),
     Route("hours.network_hours_csv", "GET", "/n/school/hours.csv", "manage"),

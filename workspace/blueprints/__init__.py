@@ -23,6 +23,7 @@ AREAS = (
     "activity.views",
     "adapting.views",
     "partners",
+    "search",
     "api",
     "githttp",
 )

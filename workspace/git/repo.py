@@ -11,7 +11,7 @@ import git
 from . import diffs, history, housekeeping, renames, writes
 from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
 from .listing import list_folder
-from .objects import MODE_SUBMODULE, MODE_TREE, ObjectReader
+from .objects import MODE_EXEC, MODE_FILE, MODE_SUBMODULE, MODE_TREE, ObjectReader, changed_entries
 from .paths import BRANCH_REF, check_read_path, validate_rev
 from .records import (
     Author,
@@ -192,6 +192,34 @@ class CourseRepo:
     def changed_files(self, sha: str) -> list[FileChange]:
         """Return the files a commit changed (against its first parent), renames detected."""
         return history.changed_files(self, self.resolve(sha))
+
+    def changed_paths(
+        self, old: str | None, new: str = "main"
+    ) -> list[tuple[str, str | None, str | None]]:
+        """Return (path, old blob id, new blob id) for every file that differs between two
+        revisions (`old` None: the empty course), by path; None where the path holds no
+        regular file. No renames are detected: a rename is a file gone and a file added.
+
+        Only folders whose ids differ are read, so this costs the size of the change, however
+        many commits lie between the two.
+        """
+        new_tree = self.reader.commit_tree(self.resolve(new))
+        old_tree = self.reader.commit_tree(self.resolve(old)) if old is not None else ""
+
+        def blob(entry: tuple[bytes, str] | None) -> str | None:
+            return entry[1] if entry is not None and entry[0] in (MODE_FILE, MODE_EXEC) else None
+
+        return [
+            (path, blob(before), blob(after))
+            for path, before, after in changed_entries(self.reader, old_tree, new_tree)
+        ]
+
+    def read_blob(self, blob_id: str) -> bytes:
+        """Return the bytes of the file whose object id is `blob_id` (from changed_paths)."""
+        kind, data = self.reader.read(blob_id)
+        if kind != "blob":
+            raise PathNotFound(blob_id, blob_id, "That is not a file of this course.")
+        return data
 
     def history(
         self,

@@ -97,6 +97,10 @@ def run_migrations_online():
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    # The full-text index is made per database beside the models (models/search.py).
+    from workspace.models.search import managed_by_models
+
+    conf_args.setdefault("include_name", managed_by_models)
 
     connectable = get_engine()
 

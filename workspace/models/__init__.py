@@ -34,6 +34,7 @@ from .partners import (
     ResourceStatus,
     ResourceUse,
 )
+from .search import DocumentKind, LessonStandard, SearchDocument, SearchIndexState
 from .sessions import LoginSession
 from .studies import (
     DebriefPoint,
@@ -62,6 +63,8 @@ __all__ = [
     "CourseRedirect",
     "DebriefPoint",
     "DebriefStage",
+    "DocumentKind",
+    "CourseRedirect",
     "EmailPurpose",
     "EmailToken",
     "EmailChoice",
@@ -74,6 +77,7 @@ __all__ = [
     "NotificationSetting",
     "Iteration",
     "JoinRequest",
+    "LessonStandard",
     "LessonSummary",
     "LoginAttempt",
     "LoginSession",
@@ -98,6 +102,8 @@ __all__ = [
     "ResourceStatus",
     "ResourceUse",
     "Role",
+    "SearchDocument",
+    "SearchIndexState",
     "RoleKind",
     "StudentWork",
     "Study",

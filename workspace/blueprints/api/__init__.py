@@ -203,6 +203,7 @@ from . import (  # noqa: E402, F401  (their views register on `bp`)
     lessons,
     notifications,
     partners,
+    search,
     studies,
     threads,
 )

@@ -32,7 +32,7 @@ COURSE_FILE = "course.yaml"
 RESERVED_SLUGS = frozenset(
     {
         "members", "settings", "invitations", "invite", "join", "leave", "courses", "partners",
-        "studies", "activity", "new", "edit", "git", "requests",
+        "studies", "activity", "new", "edit", "git", "requests", "standards",
     }
 )  # fmt: skip
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ...access import Access
 from ...content.errors import ContentError
 from ...content.paths import parse_lesson_path
-from ...events import ThreadPosted, defer
+from ...events import ThreadChanged, ThreadPosted, defer
 from ...git import CourseRepo
 from ...git.errors import InvalidRevision, PathNotFound, RevisionNotFound
 from ...models import Comment, Thread, ThreadKind, ThreadStatus
@@ -81,6 +81,11 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _changed(ctx: Ctx, thread: Thread) -> None:
+    """Announce, once the caller's session commits, that `thread` changed (search follows)."""
+    defer(ctx.session.info, ThreadChanged(thread.course_id, thread.id))
+
+
 def _need(access: Access, flag: Access, message: str) -> None:
     if not access & flag:
         raise ThreadError(message, status=403)
@@ -123,6 +128,7 @@ def open_thread(ctx: Ctx, ref: LessonRef, access: Access, new: NewThread) -> Thr
     ctx.session.add(thread)
     ctx.session.flush()
     defer(ctx.session.info, ThreadPosted(ref.course.id, thread.id, first.id, user.id, True))
+    _changed(ctx, thread)
     return thread
 
 
@@ -157,6 +163,7 @@ def reply(ctx: Ctx, thread: Thread, access: Access, body: str) -> Comment:
     thread.comments.append(comment)
     ctx.session.flush()
     defer(ctx.session.info, ThreadPosted(thread.course_id, thread.id, comment.id, user.id, False))
+    _changed(ctx, thread)
     return comment
 
 
@@ -185,6 +192,7 @@ def set_status(ctx: Ctx, thread: Thread, access: Access, status: str) -> Thread:
         thread.resolved_at = utcnow() if resolved else None
         thread.resolved_by_id = user.id if resolved else None
         ctx.session.flush()
+        _changed(ctx, thread)
     return thread
 
 
@@ -206,6 +214,7 @@ def edit_comment(ctx: Ctx, thread: Thread, comment_id: int, body: str) -> Commen
         comment.body = text
         comment.edited_at = utcnow()
         ctx.session.flush()
+        _changed(ctx, thread)
     return comment
 
 
@@ -219,6 +228,7 @@ def delete_comment(ctx: Ctx, thread: Thread, access: Access, comment_id: int) ->
         comment.body = ""
         comment.deleted_at = utcnow()
         ctx.session.flush()
+        _changed(ctx, thread)
     return comment
 
 
@@ -263,6 +273,7 @@ def record_answers(
     for thread in found:
         body = note.strip() or "Changed the lesson in answer to this thread."
         thread.comments.append(Comment(author_id=user.id, body=body, answer_commit=commit))
+        _changed(ctx, thread)
     ctx.session.flush()
     return list(found)
 

@@ -15,6 +15,7 @@ from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .exchange import CourseImport
+from .history import BlameEntry, HistoryCommit, HistoryState, PathChange
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 from .notifications import EmailChoice, Notification, NotificationKind, NotificationSetting
 from .partners import (
@@ -56,6 +57,7 @@ __all__ = [
     "AccessToken",
     "Adaptation",
     "Activity",
+    "BlameEntry",
     "Comment",
     "Course",
     "CourseImport",
@@ -68,6 +70,8 @@ __all__ = [
     "EventKind",
     "Grant",
     "GrantReport",
+    "HistoryCommit",
+    "HistoryState",
     "Invitation",
     "Notification",
     "NotificationKind",
@@ -82,6 +86,7 @@ __all__ = [
     "NetworkKind",
     "Observation",
     "Partner",
+    "PathChange",
     "PartnerKind",
     "PartnerMember",
     "PartnerStatus",

@@ -36,8 +36,8 @@ class HistoryCommit(db.Model):
 
     __tablename__ = "history_commits"
     __table_args__ = (
-        UniqueConstraint("course_id", "seq"),
-        UniqueConstraint("course_id", "sha"),
+        UniqueConstraint("course_id", "seq", name="uq_history_commits_seq"),
+        UniqueConstraint("course_id", "sha", name="uq_history_commits_sha"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,7 +22,7 @@ from ._index import (
     progress,
     state_of,
 )
-from ._reads import file_history
+from ._reads import file_history, name_at
 
 __all__ = [
     "BATCH",
@@ -34,6 +34,7 @@ __all__ = [
     "catch_up",
     "file_history",
     "follow_change",
+    "name_at",
     "progress",
     "state_of",
 ]

@@ -157,3 +157,30 @@ def _waiting(ctx: Ctx, course_id: int, commit: HistoryCommit) -> list[str]:
     children_of = {parent for c in span if c.seq != start for parent in c.parents.split()}
     parents = set(commit.parents.split())
     return [c.sha for c in span if c.sha not in children_of and c.sha not in parents]
+
+
+def name_at(
+    ctx: Ctx, repo: CourseRepo, course_id: int, path: str, at: str, then: str
+) -> str | None:
+    """Return the name the file called `path` in commit `at` had in the earlier commit `then`
+    (following its renames back through the index); None when the index cannot say (one of
+    them not indexed yet, or on a merged branch)."""
+    state = state_of(ctx, course_id)
+    if state is None:
+        return None
+    newer = _indexed(ctx, course_id, repo.resolve(at), state.seq)
+    older = _indexed(ctx, course_id, repo.resolve(then), state.seq)
+    if newer is None or older is None or not newer.cut or not older.cut:
+        return None
+    name, upper = path, newer.seq + 1
+    while True:
+        renamed = ctx.session.execute(
+            select(PathChange.old_path, PathChange.seq)
+            .where(PathChange.course_id == course_id, PathChange.path == name)
+            .where(PathChange.kind == "R", PathChange.seq < upper, PathChange.seq > older.seq)
+            .order_by(PathChange.seq.desc())
+            .limit(1)
+        ).first()
+        if renamed is None or renamed.old_path is None:
+            return name
+        name, upper = renamed.old_path, renamed.seq

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from courses_support import commit_files, git, lesson_file, make_course, make_school
 from sqlalchemy import select
+from teacher_language import git_words
 
 from workspace.git import Rename
 from workspace.models import HistoryState, PathChange
@@ -254,3 +255,27 @@ def test_blame_is_cached_and_built_one_diff_per_new_version(school: Any) -> None
         .all()
     )
     assert len(cached) == 2  # one per version, the second built from the first
+
+
+def test_leaders_see_the_index_being_prepared_and_the_command_reports_it(
+    school: Any, client: Any, app: Any
+) -> None:
+    course = school["course"]
+    ctx().session.delete(ctx().session.get(HistoryState, course.id))
+    ctx().session.commit()
+    with repo_store().open(course.id) as repo:
+        head = repo.head()
+    ctx().session.add(HistoryState(course_id=course.id, seq=0, indexed=3, total=12))
+    ctx().session.commit()
+    client.login_as(school["lead"])
+    page = client.get("/n/school/physics/history").get_data(as_text=True)
+    assert "Preparing faster lesson histories: 3 of 12 versions read (25%)" in page
+    assert git_words(page) == []
+    client.login_as(school["member"])
+    assert "Preparing" not in client.get("/n/school/physics/history").get_data(as_text=True)
+    printed = app.test_cli_runner().invoke(args=["history-index"]).output
+    assert f"Course {course.id}: 3 of 12 commits indexed (25%)." in printed
+    built = app.test_cli_runner().invoke(args=["history-index", "--build"]).output
+    assert f"Course {course.id}: current (1 commit)." in built
+    assert "Every history index is current." in built
+    assert history.state_of(ctx(), course.id).head == head  # type: ignore[union-attr]

@@ -62,7 +62,7 @@ def progress(ctx: Ctx, course_id: int) -> Progress:
         return Progress(course_id, 0, 0, head is None, False)
     current = state.head == head
     total = max(state.total, state.indexed)
-    return Progress(course_id, state.seq, total, current, state.backfilling and not current)
+    return Progress(course_id, state.indexed, total, current, state.backfilling and not current)
 
 
 def catch_up(

@@ -20,13 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .commits import parse_ident, parse_name_status
+from .commits import parse_commit, parse_ident, parse_name_status
+from .objects import MODE_LINK, changed_entries
 from .paths import is_full_sha
 from .records import FileChange
 
 if TYPE_CHECKING:
     from .repo import CourseRepo
 
+# Up to this many commits (a save or a small push) are read from their trees in Python, which
+# is quicker than starting git; a backfill's batches go to one `git log`.
+QUICK_LIMIT = 8
 _FORMAT = "--format=%H %P%x00%an%x00%ae%x00%ad"
 _STATUS = re.compile(rb"^[ACDMRTUX][0-9]{0,3}$")
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -63,6 +67,11 @@ def changes_of(repo: CourseRepo, shas: Sequence[str]) -> Iterator[CommitChanges]
         return
     if not all(is_full_sha(sha) for sha in shas):
         raise ValueError("changes_of takes full commit ids")
+    if len(shas) <= QUICK_LIMIT:
+        quick = [_quick(repo, sha) for sha in shas]
+        if all(found is not None for found in quick):
+            yield from quick  # type: ignore[misc]
+            return
     args = ["log", "--no-walk=unsorted", "--stdin", "--root", "-M", "-z", "--no-mailmap"]
     args += ["--name-status", "--diff-merges=first-parent", "--date=raw", _FORMAT]
     out = repo.git(args, input=("\n".join(shas) + "\n").encode("ascii"))
@@ -70,6 +79,31 @@ def changes_of(repo: CourseRepo, shas: Sequence[str]) -> Iterator[CommitChanges]
         if len(record.parents) > 1 and record.files:
             record = _merged_only(repo, record)
         yield record
+
+
+def _quick(repo: CourseRepo, sha: str) -> CommitChanges | None:
+    """Return a one-parent commit's changes from its trees, without starting git; None when
+    it added and removed files (a rename, perhaps: git finds those) or is a merge."""
+    info = parse_commit(sha, repo.reader.read(sha)[1])
+    if len(info.parents) != 1:
+        return None
+    reader = repo.reader
+    entries = changed_entries(reader, reader.commit_tree(info.parents[0]), reader.commit_tree(sha))
+    if any(old is None for _, old, _ in entries) and any(new is None for _, _, new in entries):
+        return None
+    files = []
+    for path, old, new in entries:
+        if old is None:
+            files.append(FileChange("A", path))
+        elif new is None:
+            files.append(FileChange("D", path))
+        elif (old[0] == MODE_LINK) != (new[0] == MODE_LINK):
+            files.append(FileChange("T", path))
+        else:
+            files.append(FileChange("M", path))
+    return CommitChanges(
+        sha, info.parents, info.author_name, info.author_email, info.authored_at, files
+    )
 
 
 def _parse(out: bytes) -> Iterator[CommitChanges]:

@@ -122,7 +122,7 @@ def _index_to_head(
     if head is None or state.head == head:
         session.commit()
         return 0
-    shas = repo.commits_between(head, state.head)
+    shas = _new_commits(repo, head, state.head)
     if limit is not None and len(shas) > limit:
         session.rollback()
         return None
@@ -143,7 +143,8 @@ def _index_to_head(
     state.total = state.seq + len(shas)
     state.indexed = state.seq
     state.backfilling = len(shas) > INLINE_LIMIT
-    session.commit()
+    if state.backfilling:
+        session.commit()  # so leaders see the backfill start
     seq, previous, previous_cut = state.seq, state.head, True
     for start in range(0, len(shas), BATCH):
         commits: list[dict[str, object]] = []
@@ -195,9 +196,17 @@ def _index_to_head(
         session.commit()
         if report is not None:
             report(Progress(course_id, seq, state.total, state.head == head, True))
-    state.backfilling = False
-    session.commit()
+    if state.backfilling:
+        state.backfilling = False
+        session.commit()
     return len(shas)
+
+
+def _new_commits(repo: CourseRepo, head: str, indexed: str | None) -> list[str]:
+    """Return the commits to index, parents first: one read for the usual single new commit."""
+    if indexed is not None and repo.commit_info(head).parents == [indexed]:
+        return [head]
+    return repo.commits_between(head, indexed)
 
 
 def ask_for_catch_up(ctx: Ctx, course_id: int) -> None:

@@ -1,6 +1,7 @@
 """The path-history index against git itself: random histories of edits, creations, deletions
 and renames, some commits indexed one by one (web saves) and some many at once (a push), and
-every file's history and blame compared with `git log --follow` and `git blame`."""
+every file's history, blame and last change compared with `git log --follow`, `git blame` and
+`git log -1`."""
 
 from __future__ import annotations
 
@@ -134,6 +135,9 @@ def test_index_answers_as_git_log_follow_and_git_blame(
             assert _index_history(context, course.id, path, limit) == expected, path
         with repo_store().open(course.id) as repo:
             head = repo.head() or ""
+            for name in sorted(files):
+                last = git(course, "log", "-1", "--format=%H", "main", "--", name).strip()
+                assert history.last_version(db.session, repo, course.id, name, head) == last
             for path, rev in [*blamed, *((name, head) for name in sorted(files))]:
                 lines = history.blame_lines(context, repo, course.id, path, rev)
                 assert lines is not None

@@ -11,7 +11,7 @@ so a page is right while the index is behind, only slower.
 
 from __future__ import annotations
 
-from ._blame import MAX_STEPS, blame_lines
+from ._blame import MAX_STEPS, blame_lines, last_version
 from ._index import (
     BATCH,
     INLINE_LIMIT,
@@ -34,6 +34,7 @@ __all__ = [
     "catch_up",
     "file_history",
     "follow_change",
+    "last_version",
     "name_at",
     "progress",
     "state_of",

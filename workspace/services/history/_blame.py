@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...git import BlameLine, CourseRepo, PathNotFound
-from ...models import BlameEntry, HistoryCommit, PathChange
+from ...models import BlameEntry, HistoryCommit, HistoryState, PathChange
 from ..context import Ctx
 from ._index import state_of
 
@@ -193,3 +194,24 @@ def _lines(repo: CourseRepo, data: bytes, shas: list[str]) -> list[BlameLine]:
         )
         for number, (raw, sha) in enumerate(zip(texts, shas, strict=False), start=1)
     ]
+
+
+def last_version(
+    session: Session, repo: CourseRepo, course_id: int, path: str, commit: str
+) -> str | None:
+    """Return the newest commit up to `commit` (a full id) that changed the file at `path`,
+    from the index; None when the index cannot say (the caller walks git then)."""
+    state = session.get(HistoryState, course_id)
+    row = session.scalars(select(HistoryCommit).filter_by(course_id=course_id, sha=commit)).first()
+    if state is None or row is None or row.seq > state.seq or not row.cut:
+        return None
+    found = session.scalars(
+        select(PathChange.commit)
+        .where(PathChange.course_id == course_id, PathChange.path == path)
+        .where(PathChange.seq <= row.seq, PathChange.kind != "D")
+        .order_by(PathChange.seq.desc())
+        .limit(1)
+    ).first()
+    if found is None or _blob(repo, path, found) != _blob(repo, path, commit):
+        return None
+    return found

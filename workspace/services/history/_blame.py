@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...git import BlameLine, CourseRepo, PathNotFound
+from ...git.history import parse_commit
 from ...models import BlameEntry, HistoryCommit, HistoryState, PathChange
 from ..context import Ctx
 from ._index import state_of
@@ -182,7 +183,7 @@ def _lines(repo: CourseRepo, data: bytes, shas: list[str]) -> list[BlameLine]:
     texts = data.split(b"\n")
     if data.endswith(b"\n"):
         texts.pop()
-    infos = {sha: repo.commit_info(sha) for sha in dict.fromkeys(shas)}
+    infos = {sha: parse_commit(sha, repo.reader.read(sha)[1]) for sha in dict.fromkeys(shas)}
     return [
         BlameLine(
             line_no=number,

@@ -25,7 +25,7 @@ from dataclasses import replace
 from sqlalchemy import and_, select
 
 from ...git import CommitInfo, CourseRepo, FileChange, HistoryPage
-from ...git.history import MAX_PAGE
+from ...git.history import MAX_PAGE, parse_commit
 from ...models import HistoryCommit, PathChange
 from ..context import Ctx
 from ._index import ask_for_catch_up, state_of
@@ -64,9 +64,9 @@ def file_history(
             name = renamed
     found: list[tuple[PathChange, FileChange, str]] = []  # row, change, name after it
     while len(found) <= limit:
-        rows = _rows(ctx, course_id, name, below, limit + 1 - len(found))
-        if not rows:
-            break
+        wanted = limit + 1 - len(found)
+        rows = _rows(ctx, course_id, name, below, wanted)
+        renamed = False
         for row in rows:
             below = row.seq
             if row.path == name:
@@ -76,8 +76,11 @@ def file_history(
             if change.status == "R" and row.old_path:
                 name = row.old_path
             found.append((row, change, name))
-            if len(found) > limit or change.status == "R":
+            renamed = change.status == "R"
+            if len(found) > limit or renamed:
                 break
+        if not renamed and len(rows) < wanted:
+            break  # this name's history is exhausted, and it was not renamed into
     commits = [_info(repo, row.commit, change) for row, change, _ in found[:limit]]
     next_after = None
     if len(found) > limit:
@@ -91,7 +94,8 @@ def file_history(
 
 
 def _info(repo: CourseRepo, sha: str, change: FileChange) -> CommitInfo:
-    return replace(repo.commit_info(sha), files=[change])
+    # The index holds full ids of commits it read from the repository: no need to resolve.
+    return replace(parse_commit(sha, repo.reader.read(sha)[1]), files=[change])
 
 
 def _rows(ctx: Ctx, course_id: int, name: str, below: int, count: int) -> list[PathChange]:

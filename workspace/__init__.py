@@ -62,7 +62,7 @@ def register_jobs(app: Flask) -> None:
     def send_mail(ctx: Any, to: str, subject: str, body: str) -> None:
         send(ctx.settings, Message(to, subject, body))
 
-    from .services import activity, notifications, search
+    from .services import activity, history, notifications, search
 
     def digest(ctx: Any, base_url: str = "") -> None:
         notifications.send_digest(ctx, base_url or app.config.get("PUBLIC_URL") or "")
@@ -80,6 +80,7 @@ def register_jobs(app: Flask) -> None:
     jobs.register("notify.request", notifications.on_request_changed)
     jobs.register("activity.resource", activity.record_resource)
     jobs.register("notify.digest", digest)
+    jobs.register("history.backfill", history.backfill)
     jobs.register(
         "repo.housekeep",
         lambda ctx, course_id, kind: ctx.store.housekeep_now(course_id, kind),
@@ -93,6 +94,7 @@ def subscribe(app: Flask) -> None:
 
     bus = event_bus(app)
     bus.subscribe(CourseChanged, log_change)
+    index_history(app)
     follow_lessons_with_threads(app)
     follow_network_life(app)
     index_resource_links(app)
@@ -233,6 +235,27 @@ def index_resource_links(app: Flask) -> None:
         try:
             partners.index_course(ctx(app=app), event.course_id)
             db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+
+    event_bus(app).subscribe(CourseChanged, changed)
+
+
+def index_history(app: Flask) -> None:
+    """Return nothing; keep each course's path-history index at its main after every change
+    (a web save, a restore, a push...), so lesson histories and blame read it instead of
+    walking git. A subscriber, not part of each door's transaction: the index keeps its own
+    watermark and catches up from it, so a change it missed (a crash in between, a commit
+    made outside the app) is indexed by the next one, and pages walk git until then."""
+    from .events import CourseChanged
+    from .extensions import db
+    from .runtime import ctx, event_bus
+    from .services import history
+
+    def changed(event: CourseChanged) -> None:
+        try:
+            history.follow_change(ctx(app=app), event.course_id)
         except Exception:
             db.session.rollback()
             raise

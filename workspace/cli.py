@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -10,6 +11,9 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .extensions import db
 from .runtime import ctx, repo_store
+
+if TYPE_CHECKING:
+    from .services.history import Progress
 
 
 def register_commands(app: Flask) -> None:
@@ -25,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(check_command)
+    app.cli.add_command(history_index_command)
 
 
 def upgrade_database() -> None:
@@ -231,6 +236,43 @@ def reindex_command(course_id: int | None) -> None:
     if course_id is not None and not done:
         raise click.ClickException(f"There is no course {course_id}.")
     click.echo(f"Search index rebuilt for {len(done)} course(s).")
+
+
+@click.command("history-index")
+@with_appcontext
+@click.option("--course", "course_id", type=int, default=None, help="Only this course id.")
+@click.option("--build", is_flag=True, help="Bring every course's index up to main now.")
+def history_index_command(course_id: int | None, build: bool) -> None:
+    """Report how far each course's history index has got; with --build, fill it in."""
+    from .models import Course
+    from .services import history
+
+    store = repo_store()
+    query = db.select(Course.id).order_by(Course.id)
+    if course_id is not None:
+        query = query.filter(Course.id == course_id)
+    behind = 0
+    for cid in db.session.scalars(query).all():
+        if not store.exists(cid):
+            continue
+        if build:
+            history.catch_up(ctx(), cid, report=lambda p: click.echo(_progress_line(p)))
+        found = history.progress(ctx(), cid)
+        behind += not found.current
+        click.echo(_progress_line(found))
+    click.echo("Every history index is current." if not behind else f"{behind} behind.")
+
+
+def _progress_line(found: Progress) -> str:
+    """Return one course's index progress in words."""
+    if found.current:
+        plural = "" if found.indexed == 1 else "s"
+        return f"Course {found.course_id}: current ({found.indexed:,} commit{plural})."
+    doing = ", backfill under way" if found.backfilling else ""
+    return (
+        f"Course {found.course_id}: {found.indexed:,} of {found.total:,} commits indexed "
+        f"({found.percent}%){doing}."
+    )
 
 
 def main() -> None:

@@ -28,7 +28,13 @@ if TYPE_CHECKING:
     from .repo import CourseRepo
 
 MAX_PAGE = 500
-__all__ = ["changed_files", "history_page", "parse_commit", "parse_name_status"]
+__all__ = [
+    "changed_files",
+    "decode_cursor",
+    "history_page",
+    "parse_commit",
+    "parse_name_status",
+]
 
 
 def changed_files(repo: CourseRepo, sha: str) -> list[FileChange]:
@@ -58,7 +64,7 @@ def history_page(
     if after is None:
         starts = [repo.resolve(rev)]
     else:
-        last, waiting, old_name = _decode_cursor(repo, after)
+        last, waiting, old_name = decode_cursor(repo, after)
         starts = [last, *waiting]
         seen.add(last)
         frontier.update(dict.fromkeys(waiting))
@@ -167,7 +173,7 @@ def _follow_rename(
     return None, [], name
 
 
-def _decode_cursor(repo: CourseRepo, after: str) -> tuple[str, list[str], str | None]:
+def decode_cursor(repo: CourseRepo, after: str) -> tuple[str, list[str], str | None]:
     """Return (last shown commit, commits waiting, the file's earlier name) from a cursor."""
     shas, _, old_name = after.partition(":")
     ids = shas.split(".")

@@ -68,3 +68,26 @@ def course_lock(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Held
             os.close(fd)  # closing releases the flock
     finally:
         local.release()
+
+
+@contextmanager
+def try_lock(lock_path: Path) -> Iterator[bool]:
+    """Hold the lock file `lock_path` for the block if nobody else holds it; yield whether
+    it is held (False: someone else is at the same work, so there is no need to wait)."""
+    local = _thread_lock(lock_path)
+    if not local.acquire(blocking=False):
+        yield False
+        return
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
+    finally:
+        local.release()

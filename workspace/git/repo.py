@@ -8,7 +8,7 @@ from types import TracebackType
 
 import git
 
-from . import diffs, history, housekeeping, renames, writes
+from . import diffs, history, housekeeping, pathlog, renames, writes
 from .errors import PathNotFound, RepositoryMissing, RevisionNotFound
 from .listing import list_folder
 from .objects import MODE_EXEC, MODE_FILE, MODE_SUBMODULE, MODE_TREE, ObjectReader, changed_entries
@@ -234,6 +234,27 @@ class CourseRepo:
         `with_files` fills each commit's `files` from the same walk (see CommitInfo).
         """
         return history.history_page(self, rev, path, after, limit, with_files)
+
+    def decode_cursor(self, after: str) -> tuple[str, list[str], str | None]:
+        """Return (last commit shown, commits still waiting, the file's earlier name) from a
+        history cursor; raise InvalidRevision for a damaged one (see history.py)."""
+        return history.decode_cursor(self, after)
+
+    def commits_between(self, until: str, since: str | None = None) -> list[str]:
+        """Return the commits in `until` and not in `since` (full ids), parents first."""
+        return pathlog.commits_between(self, self.resolve(until), since and self.resolve(since))
+
+    def changes_of(self, shas: Sequence[str]) -> Iterator[pathlog.CommitChanges]:
+        """Yield each commit of `shas` (full ids, in order) with the files it changed."""
+        return pathlog.changes_of(self, shas)
+
+    def ancestor_count(self, sha: str) -> int:
+        """Return how many commits are in the history of `sha`, itself included."""
+        return pathlog.ancestor_count(self, self.resolve(sha))
+
+    def line_origins(self, old_blob: str, new_blob: str, new_lines: int) -> list[int | None]:
+        """Return where each line of blob `new_blob` was in `old_blob` (None: new there)."""
+        return pathlog.line_origins(self, old_blob, new_blob, new_lines)
 
     def renamed_to(self, path: str, base: str, head: str = "main") -> str | None:
         """Return the name the file at `path` in `base` has in `head`, None if not renamed.

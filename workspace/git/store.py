@@ -8,12 +8,13 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
 
 from .errors import RepositoryExists, RepositoryMissing
 from .housekeeping import housekeep, init_repository, refresh_commit_graph
-from .locking import course_lock
+from .locking import course_lock, try_lock
 from .objects import ObjectReader
 from .records import Author, Write
 from .repo import CourseRepo, open_gitpython
@@ -71,6 +72,11 @@ class RepoStore:
     def lock_path_for(self, course_id: int) -> Path:
         """Return the path of the course's write lock file, beside (not in) its repository."""
         return self.path_for(course_id).with_suffix(".lock")
+
+    def index_lock(self, course_id: int) -> AbstractContextManager[bool]:
+        """Return a context holding the course's history-index lock if it is free (it yields
+        whether it is held): one process at a time brings a course's index up to date."""
+        return try_lock(self.path_for(course_id).with_suffix(".index-lock"))
 
     def exists(self, course_id: int) -> bool:
         """Return True if the course has a repository."""

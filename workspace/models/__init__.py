@@ -15,6 +15,7 @@ from .cache import LessonSummary, RenderedBlob
 from .courses import Activity, Course, CourseRedirect
 from .editing import Draft, Presence  # noqa: F401  (the lesson editor's tables)
 from .exchange import CourseImport
+from .history import BlameEntry, HistoryCommit, HistoryState, PathChange
 from .networks import Invitation, JoinRequest, Membership, Network, NetworkKind, Role, Visibility
 from .notifications import EmailChoice, Notification, NotificationKind, NotificationSetting
 from .partners import (
@@ -57,6 +58,7 @@ __all__ = [
     "AccessToken",
     "Adaptation",
     "Activity",
+    "BlameEntry",
     "Comment",
     "Course",
     "CourseImport",
@@ -71,6 +73,8 @@ __all__ = [
     "EventKind",
     "Grant",
     "GrantReport",
+    "HistoryCommit",
+    "HistoryState",
     "Invitation",
     "Notification",
     "NotificationKind",
@@ -86,6 +90,7 @@ __all__ = [
     "NetworkKind",
     "Observation",
     "Partner",
+    "PathChange",
     "PartnerKind",
     "PartnerMember",
     "PartnerStatus",

@@ -193,3 +193,24 @@ def test_a_cycle_follows_its_lesson_when_it_is_renamed(app: Any, school: dict[st
     )
     assert moved.status_code == 303
     assert facilitator.get(f"{API}/{study}").get_json()["lesson"] == "motion/slopes"
+
+
+def test_what_changed_since_it_was_taught_follows_a_rename_in_between(
+    app: Any, school: dict[str, Any]
+) -> None:
+    facilitator = client_as(app, school["member"])
+    study = start(facilitator).get_json()["id"]
+    move(facilitator, study, "teach")
+    first = head(school)
+    move(facilitator, study, "debrief")
+    move(facilitator, study, "revise")
+    facilitator.post(
+        "/n/school/physics/organize/lessons/motion/ramps/move",
+        data={"to_unit": "motion", "new_slug": "slopes"},
+    )
+    move(facilitator, study, "teach")
+    found = facilitator.get(f"{API}/{study}/iterations/2/changes").get_json()
+    assert found["from_commit"] == first
+    # The same lesson under its new name: a rename, not a lesson added from nothing.
+    assert "rename from units/motion/lessons/ramps.md" in found["diff"]
+    assert "+They describe" not in found["diff"]

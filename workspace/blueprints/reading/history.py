@@ -20,7 +20,7 @@ from ...content.paths import lesson_path, parse_lesson_path
 from ...extensions import db
 from ...git import GitStoreError, InvalidRevision, RevisionNotFound
 from ...runtime import ctx
-from ...services import reading, threads
+from ...services import history, reading, threads
 from ...services.context import LessonRef
 from ...services.editing import EditError
 from .._guards import require_course
@@ -71,6 +71,8 @@ def course_history(net: str, course: str) -> str:
     network, row, access = require_course(net, course)
     after = request.args.get("after") or None
     page = reading.course_history_page(ctx(), row, after=after, words=True, caches=reading_caches())
+    # Leaders see how far the faster lesson histories have got while they are being prepared.
+    indexing = history.progress(ctx(), row.id) if access & Access.MANAGE else None
     return render_template(
         "reading/course_history.html",
         network=network,
@@ -78,6 +80,7 @@ def course_history(net: str, course: str) -> str:
         access=access,
         page=page,
         after=after,
+        indexing=indexing if indexing is not None and not indexing.current else None,
         **_prefixes(network.slug, row.slug),
     )
 

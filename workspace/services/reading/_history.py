@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ...content.paths import parse_lesson_path, title_from_slug
-from ...git import BlameLine, CommitInfo, CourseRepo, FileChange, FileDiff, PathNotFound
+from ...git import (
+    BlameLine,
+    CommitInfo,
+    CourseRepo,
+    FileChange,
+    FileDiff,
+    HistoryPage,
+    PathNotFound,
+)
 from ...models import Course
 from ..context import Ctx, LessonRef
 from ..editing import LessonNotFound, SaveResult, read_text, restore_lesson, save_lesson, title_in
@@ -124,13 +132,18 @@ def course_history(
 
 
 def lesson_history(
-    repo: CourseRepo, path: str, after: str | None = None, limit: int = PAGE_SIZE
+    repo: CourseRepo,
+    path: str,
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+    indexed: HistoryPage | None = None,
 ) -> HistoryView:
     """Return one page of a file's history, following renames; each entry holds its change.
 
+    `indexed` is the page as the path-history index gave it; without it git's log is walked.
     Raises PathNotFound when the file has no history at all (it never existed).
     """
-    page = repo.history("main", path=path, after=after, limit=limit, with_files=True)
+    page = indexed or repo.history("main", path=path, after=after, limit=limit, with_files=True)
     if not page.commits and after is None:
         raise PathNotFound(path, repo.resolve("main"))
     entries = [HistoryEntry(c, (c.files or [])[:1]) for c in page.commits]
@@ -203,10 +216,13 @@ def message_body(commit: CommitInfo) -> str:
     return "\n".join(kept).strip()
 
 
-def blame_groups(repo: CourseRepo, path: str, rev: str = "main") -> list[BlameGroup]:
-    """Return the file's lines at `rev`, grouped into runs last changed by the same commit."""
+def blame_groups(
+    repo: CourseRepo, path: str, rev: str = "main", lines: list[BlameLine] | None = None
+) -> list[BlameGroup]:
+    """Return the file's lines at `rev` (`lines`, when the caller has them: git blames
+    otherwise), grouped into runs last changed by the same commit."""
     groups: list[BlameGroup] = []
-    for line in repo.blame(path, rev):
+    for line in repo.blame(path, rev) if lines is None else lines:
         if groups and groups[-1].sha == line.sha:
             groups[-1].lines.append(line)
         else:

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ...content.checks import lesson_title
-from ...git import CommitInfo, InvalidRevision, RevisionNotFound
+from ...git import CommitInfo, CourseRepo, InvalidRevision, RevisionNotFound
 from ...git.runner import GitFailure
 from ...models import Course
+from .. import history
 from ..context import Ctx, LessonRef
 from ._caches import Caches
 from ._history import (
@@ -55,7 +56,7 @@ def course_history_page(
         if path is None:
             page = course_history(repo, after=after, limit=limit)
         else:
-            page = lesson_history(repo, path, after=after, limit=limit)
+            page = _file_history(ctx, repo, course.id, path, after, limit)
         if not words:
             return page
         entries = described_entries(
@@ -92,13 +93,22 @@ def lesson_history_page(
     path = ref.path
     caches = caches or Caches()
     with ctx.store.open(ref.course.id) as repo:
-        page = lesson_history(repo, path, after=after, limit=limit)
+        page = _file_history(ctx, repo, ref.course.id, path, after, limit)
         exists = repo.exists(path)
         entries = page.entries
         if words:
             entries = described_entries(ctx.session, repo, ref.course, entries, caches, path)
         title = title_of_lesson(ctx.session, repo, path, exists, entries, caches)
     return LessonHistory(path, HistoryView(entries, page.next_after), exists, title)
+
+
+def _file_history(
+    ctx: Ctx, repo: CourseRepo, course_id: int, path: str, after: str | None, limit: int
+) -> HistoryView:
+    """Return a page of a file's history from the path-history index, or from a walk of
+    git while the index cannot answer it (behind main, or a cursor it does not hold yet)."""
+    indexed = history.file_history(ctx, repo, course_id, path, after, limit)
+    return lesson_history(repo, path, after=after, limit=limit, indexed=indexed)
 
 
 @dataclass(frozen=True)
@@ -219,7 +229,8 @@ def blame_page(
     path = ref.path
     with ctx.store.open(ref.course.id) as repo:
         version = repo.commit_info(rev)
-        groups = blame_groups(repo, path, version.sha)
+        lines = history.blame_lines(ctx, repo, ref.course.id, path, version.sha)
+        groups = blame_groups(repo, path, version.sha, lines)
         titles = VersionTitles(ctx.session, repo, caches or Caches())
         labels = {
             sha: message_label(repo.commit_info(sha), [], titles)[0]

@@ -23,6 +23,7 @@ from ...content.outline import LessonEntry
 from ...content.paths import lesson_path, title_from_slug
 from ...git import CourseRepo
 from ...git.records import CommitInfo
+from .. import history
 from ._caches import Caches
 from ._files import CourseFiles, CourseView, LessonNotFound, course_files, reading_order
 from ._rendering import LessonLinks, render_lesson_html
@@ -119,15 +120,20 @@ def unit_title_in(
 
 
 def last_change(
-    repo: CourseRepo, course_id: int, commit: str, path: str, caches: Caches
+    session: Session, repo: CourseRepo, course_id: int, commit: str, path: str, caches: Caches
 ) -> CommitInfo | None:
-    """Return the newest commit up to `commit` that changed the file at `path`."""
+    """Return the newest commit up to `commit` that changed the file at `path` (from the
+    path-history index, or by walking git while the index cannot say)."""
     cache = caches.memory
     key = ("last", course_id, commit, path)
     found = cache.get(key)
     if found is None:
-        page = repo.history(commit, path=path, limit=1)
-        found = page.commits[0] if page.commits else False
+        sha = history.last_version(session, repo, course_id, path, commit)
+        if sha is not None:
+            found = repo.commit_info(sha)
+        else:
+            page = repo.history(commit, path=path, limit=1)
+            found = page.commits[0] if page.commits else False
         cache.put(key, found)
     return found or None
 
@@ -215,7 +221,7 @@ def lesson_view(
         commit=commit,
         is_head=commit == repo.head(),
         content=content,
-        last_change=last_change(repo, course_id, commit, path, caches),
+        last_change=last_change(session, repo, course_id, commit, path, caches),
         status=status,
         previous=previous,
         next=after,

@@ -21,6 +21,7 @@ from ...content.errors import ContentError
 from ...events import StudyMoved, defer
 from ...git import CommitInfo, CourseRepo
 from ...git.errors import PathNotFound
+from ...git.history import parse_name_status
 from ...models import (
     Iteration,
     Observation,
@@ -33,6 +34,7 @@ from ...models import (
     User,
 )
 from ...models._base import utcnow
+from .. import history
 from ..context import Ctx, LessonRef
 
 # What may follow each phase.
@@ -374,9 +376,13 @@ def changes_since(ctx: Ctx, study: Study, number: int) -> Changes:
         new_text = _read(repo, study.path, iteration.commit) or ""
         if before is None:
             return Changes(None, iteration.commit, None, new_text, "", [])
-        old_text = _read(repo, study.path, before.commit)
+        # The lesson may have been renamed or moved since it was taught: compare it with
+        # itself under the name it had then (the index knows it without a walk).
+        then = _name_then(ctx, repo, study, iteration.commit, before.commit)
+        old_text = _read(repo, then, before.commit)
+        names = list(dict.fromkeys([then, study.path]))
         diff = repo.git(
-            ["diff", "--no-color", "-M", before.commit, iteration.commit, "--", study.path]
+            ["diff", "--no-color", "-M", before.commit, iteration.commit, "--", *names]
         ).decode("utf-8", "replace")
     raised = ctx.session.scalars(
         select(Thread).filter_by(course_id=study.course_id, path=study.path).order_by(Thread.id)
@@ -391,6 +397,22 @@ def changes_since(ctx: Ctx, study: Study, number: int) -> Changes:
         or any(c.answer_commit and window_start <= c.created_at <= window_end for c in t.comments)
     ]
     return Changes(before.commit, iteration.commit, old_text, new_text, diff, chosen)
+
+
+def _name_then(ctx: Ctx, repo: CourseRepo, study: Study, now: str, then: str) -> str:
+    """Return the lesson's file name in commit `then`, it being `study.path` in `now`."""
+    if repo.exists(study.path, then):
+        return study.path
+    found = history.name_at(ctx, repo, study.course_id, study.path, now, then)
+    if found is None:  # not indexed yet: compare the two versions' trees, renames found
+        out = repo.git(
+            ["diff-tree", "-r", "-z", "-M", "--diff-filter=R", "--name-status", then, now]
+        )
+        found = next(
+            (c.old_path for c in parse_name_status(out) if c.path == study.path and c.old_path),
+            None,
+        )
+    return found or study.path
 
 
 def _read(repo: CourseRepo, path: str, commit: str) -> str | None:
@@ -422,7 +444,9 @@ def revisions_since_taught(ctx: Ctx, study: Study, limit: int = 20) -> list[Comm
         return []
     taught = study.iterations[-1].commit
     with ctx.store.open(study.course_id) as repo:
-        page = repo.history("main", path=study.path, limit=limit)
+        page = history.file_history(ctx, repo, study.course_id, study.path, None, limit)
+        if page is None:  # the index is behind main: walk git this once
+            page = repo.history("main", path=study.path, limit=limit)
     found = []
     for info in page.commits:
         if info.sha == taught:
